@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto'
+import { promisify } from 'node:util'
+import { deflate as deflateCb, inflateSync } from 'node:zlib'
+import git from 'isomorphic-git'
+import { CorruptObjectError } from '../errors/index.js'
+import { writeFileAtomic } from '../io/atomic.js'
+import { errnoOf, ioError, isNotFound, type StoreFs } from '../io/fs.js'
+
+const deflate = promisify(deflateCb)
+
+/** The four kinds of git object. */
+export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag'
+
+/** An object's type and raw content (without git's `type size\0` header). */
+export interface GitObject {
+  type: ObjectType
+  content: Buffer
+}
+
+/** isomorphic-git's fs adapter shape: it wants an object with a `promises` member. */
+export interface IsoFs {
+  promises: StoreFs
+}
+
+/**
+ * Reads and writes git objects. Writes are loose objects hashed with node:crypto, deflated with
+ * node's zlib at level 1 (the save path's biggest cost after JSON.stringify) and renamed into
+ * place atomically. Reads take the loose file directly and fall back to isomorphic-git for
+ * objects that native `git gc` moved into packs.
+ */
+export class ObjectDatabase {
+  /** Objects this process wrote or verified; re-verifying them on every save would be wasted work. */
+  private readonly known = new Set<string>()
+  /** isomorphic-git keeps parsed pack indexes here between calls. */
+  private readonly packCache: object = {}
+
+  constructor(
+    private readonly fs: StoreFs,
+    private readonly gitdir: string,
+    private readonly isoFs: IsoFs,
+    private readonly options: { sync: boolean; level: number } = { sync: true, level: 1 },
+  ) {}
+
+  /** The id git would give `content` as an object of `type`. */
+  static hash(type: ObjectType, content: Uint8Array): string {
+    return createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex')
+  }
+
+  /** Where a loose object lives. */
+  loosePath(oid: string): string {
+    return `${this.gitdir}/objects/${oid.slice(0, 2)}/${oid.slice(2)}`
+  }
+
+  /**
+   * Stores an object and returns its id. An existing loose file is trusted only after it
+   * inflates to the right id: a torn object left by an older crash (isomorphic-git writes in
+   * place and then skips existing files) would otherwise block this save forever.
+   */
+  async write(type: ObjectType, content: Uint8Array): Promise<string> {
+    const header = Buffer.from(`${type} ${content.length}\0`)
+    const oid = createHash('sha1').update(header).update(content).digest('hex')
+    if (this.known.has(oid)) return oid
+    const path = this.loosePath(oid)
+    if (await this.looseIsIntact(oid, path)) {
+      this.known.add(oid)
+      return oid
+    }
+    const compressed = await deflate(Buffer.concat([header, content]), { level: this.options.level })
+    await writeFileAtomic(this.fs, path, compressed, { mkdir: true, sync: this.options.sync })
+    this.known.add(oid)
+    return oid
+  }
+
+  private async looseIsIntact(oid: string, path: string): Promise<boolean> {
+    let raw: Buffer
+    try {
+      raw = await this.fs.readFile(path)
+    } catch (err) {
+      if (isNotFound(err)) return false
+      throw ioError(err, path, 'read')
+    }
+    try {
+      const parsed = parseLoose(inflateSync(raw), oid)
+      return ObjectDatabase.hash(parsed.type, parsed.content) === oid
+    } catch {
+      return false
+    }
+  }
+
+  /** Reads an object, loose or packed; a missing or damaged one is a {@link CorruptObjectError}. */
+  async read(oid: string): Promise<GitObject> {
+    const path = this.loosePath(oid)
+    let raw: Buffer | null = null
+    try {
+      raw = await this.fs.readFile(path)
+    } catch (err) {
+      if (!isNotFound(err)) throw ioError(err, path, 'read')
+    }
+    if (raw !== null) {
+      try {
+        return parseLoose(inflateSync(raw), oid)
+      } catch (err) {
+        // A damaged loose copy may have an intact packed twin; try that before giving up.
+        const packed = await this.readPacked(oid).catch(() => null)
+        if (packed) return packed
+        throw new CorruptObjectError(`object ${oid} is damaged: ${(err as Error).message}`, { oid, reason: (err as Error).message })
+      }
+    }
+    const packed = await this.readPacked(oid)
+    if (!packed) throw new CorruptObjectError(`object ${oid} is missing from the repository`, { oid, reason: 'missing' })
+    return packed
+  }
+
+  /** Reads an object and checks its type. */
+  async readTyped(oid: string, type: ObjectType): Promise<Buffer> {
+    const obj = await this.read(oid)
+    if (obj.type !== type) {
+      throw new CorruptObjectError(`object ${oid} is a ${obj.type}, expected a ${type}`, { oid, reason: `expected ${type}, found ${obj.type}` })
+    }
+    return obj.content
+  }
+
+  /** True when the object exists, loose or packed. */
+  async has(oid: string): Promise<boolean> {
+    if (this.known.has(oid)) return true
+    try {
+      await this.fs.stat(this.loosePath(oid))
+      return true
+    } catch (err) {
+      if (!isNotFound(err)) throw ioError(err, this.loosePath(oid), 'stat')
+    }
+    return (await this.readPacked(oid).catch(() => null)) !== null
+  }
+
+  private async readPacked(oid: string): Promise<GitObject | null> {
+    try {
+      const result = await git.readObject({ fs: this.isoFs, gitdir: this.gitdir, oid, format: 'content', cache: this.packCache })
+      return { type: result.type as ObjectType, content: Buffer.from(result.object as Uint8Array) }
+    } catch (err) {
+      if ((err as { code?: string }).code === 'NotFoundError') return null
+      if (errnoOf(err)) throw ioError(err, `${this.gitdir}/objects/pack`, 'read')
+      throw new CorruptObjectError(`object ${oid} could not be read from a pack: ${(err as Error).message}`, { oid, reason: (err as Error).message })
+    }
+  }
+}
+
+function parseLoose(inflated: Buffer, oid: string): GitObject {
+  const nul = inflated.indexOf(0)
+  const space = inflated.indexOf(0x20)
+  if (nul < 0 || space < 0 || space > nul) throw new Error(`object ${oid} has no header`)
+  const type = inflated.toString('latin1', 0, space) as ObjectType
+  const size = Number(inflated.toString('latin1', space + 1, nul))
+  const content = inflated.subarray(nul + 1)
+  if (content.length !== size) throw new Error(`object ${oid} is truncated (${content.length} of ${size} bytes)`)
+  return { type, content }
+}

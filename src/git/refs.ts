@@ -1,0 +1,160 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { dirname } from 'node:path'
+import git from 'isomorphic-git'
+import { ConcurrentUpdateError, StoreLockedError } from '../errors/index.js'
+import { mkdirp } from '../io/atomic.js'
+import { errnoOf, ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
+import type { IsoFs } from './objects.js'
+
+const OID = /^[0-9a-f]{40}$/
+
+/** Where HEAD points: a branch (`refs/heads/main`) or, detached, a commit. */
+export interface HeadState {
+  /** The full branch ref HEAD names, or `null` when detached. */
+  ref: string | null
+  /** The commit HEAD resolves to, or `null` on an unborn branch. */
+  oid: string | null
+}
+
+/**
+ * Reads and updates refs. Updates follow git's own protocol, so native git and evogit exclude
+ * each other: create `<ref>.lock` exclusively, check the current value (compare-and-swap),
+ * write and fsync the new value, rename the lock over the ref. isomorphic-git's `writeRef`
+ * writes in place with no lock and no check, which can tear a ref or lose a concurrent commit.
+ */
+export class RefStore {
+  constructor(
+    private readonly fs: StoreFs,
+    private readonly gitdir: string,
+    private readonly isoFs: IsoFs,
+  ) {}
+
+  /** Reads HEAD. */
+  async head(): Promise<HeadState> {
+    const raw = await readFileOrNull(this.fs, `${this.gitdir}/HEAD`)
+    const text = raw?.toString('utf8').trim() ?? ''
+    if (text.startsWith('ref: ')) {
+      const ref = text.slice(5).trim()
+      return { ref, oid: await this.resolve(ref) }
+    }
+    return { ref: null, oid: OID.test(text) ? text : null }
+  }
+
+  /** Resolves a full ref name (`refs/heads/x`) to the oid it stores, or `null` when absent. Loose refs win over packed ones, as in git. */
+  async resolve(ref: string): Promise<string | null> {
+    const path = `${this.gitdir}/${ref}`
+    const raw = await readFileOrNull(this.fs, path).catch((err: unknown) => {
+      // A directory where a ref file would be (refs/heads/a when refs/heads/a/b exists) means "no such ref".
+      if (errnoOf((err as { cause?: unknown }).cause) === 'EISDIR') return null
+      throw err
+    })
+    if (raw !== null) {
+      const text = raw.toString('utf8').trim()
+      if (OID.test(text)) return text
+      if (text.startsWith('ref: ')) return this.resolve(text.slice(5).trim())
+    }
+    try {
+      return await git.resolveRef({ fs: this.isoFs, gitdir: this.gitdir, ref })
+    } catch (err) {
+      if ((err as { code?: string }).code === 'NotFoundError') return null
+      throw ioError(err, path, 'resolve ref')
+    }
+  }
+
+  /** Full ref names under a prefix such as `refs/heads/`, loose and packed, sorted. */
+  async list(prefix: string): Promise<string[]> {
+    const names = await git.listRefs({ fs: this.isoFs, gitdir: this.gitdir, filepath: prefix.replace(/\/$/, '') })
+    return [...new Set(names.filter((n) => !n.endsWith('.lock')).map((n) => `${prefix.replace(/\/$/, '')}/${n}`))].sort()
+  }
+
+  /**
+   * Points `ref` at `next` if it currently holds `expected` (`null`: must not exist yet).
+   * Throws {@link ConcurrentUpdateError} when another writer moved it first, so no commit is lost.
+   */
+  async update(ref: string, next: string, expected: string | null, options: { sync?: boolean } = {}): Promise<void> {
+    const path = `${this.gitdir}/${ref}`
+    const lockPath = `${path}.lock`
+    const handle = await this.takeRefLock(lockPath)
+    let renamed = false
+    try {
+      try {
+        const actual = await this.resolve(ref)
+        if (actual !== expected) {
+          throw new ConcurrentUpdateError(
+            `${shortRef(ref)} moved while we were writing (expected ${expected ?? 'no ref'}, found ${actual ?? 'no ref'}); nothing was lost, retry on top of the new tip`,
+            { ref, expected, actual },
+          )
+        }
+        await handle.writeFile(`${next}\n`)
+        if (options.sync ?? true) await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      await this.fs.rename(lockPath, path).catch((err: unknown) => {
+        throw ioError(err, path, 'update ref')
+      })
+      renamed = true
+    } finally {
+      if (!renamed) await this.fs.unlink(lockPath).catch(() => undefined)
+    }
+  }
+
+  /** Points HEAD at a branch (`ref: refs/heads/x`), atomically and under HEAD.lock. */
+  async setHead(ref: string): Promise<void> {
+    const path = `${this.gitdir}/HEAD`
+    const lockPath = `${path}.lock`
+    const handle = await this.takeRefLock(lockPath)
+    let renamed = false
+    try {
+      try {
+        await handle.writeFile(`ref: ${ref}\n`)
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      await this.fs.rename(lockPath, path)
+      renamed = true
+    } catch (err) {
+      throw ioError(err, path, 'update HEAD')
+    } finally {
+      if (!renamed) await this.fs.unlink(lockPath).catch(() => undefined)
+    }
+  }
+
+  /** Removes a loose ref (packed copies are left to git's own tools). */
+  async remove(ref: string, expected: string): Promise<void> {
+    const path = `${this.gitdir}/${ref}`
+    const actual = await this.resolve(ref)
+    if (actual !== expected) throw new ConcurrentUpdateError(`${shortRef(ref)} moved; not deleting it`, { ref, expected, actual })
+    await this.fs.unlink(path).catch((err: unknown) => {
+      if (!isNotFound(err)) throw ioError(err, path, 'delete ref')
+    })
+  }
+
+  /** git waits briefly for a ref lock (core.filesRefLockTimeout); so do we, then give up with a typed error. */
+  private async takeRefLock(lockPath: string) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fs.open(lockPath, 'wx', 0o644)
+      } catch (err) {
+        const code = errnoOf(err)
+        if (code === 'ENOENT') {
+          await mkdirp(this.fs, dirname(lockPath))
+          continue
+        }
+        if (code !== 'EEXIST') throw ioError(err, lockPath, 'lock ref')
+        if (attempt >= 40) {
+          throw new StoreLockedError(`${lockPath} exists: another git process is updating this ref, or one crashed (remove the file if no git command is running)`, {
+            dir: lockPath,
+          })
+        }
+        await sleep(25)
+      }
+    }
+  }
+}
+
+/** `refs/heads/main` → `main`, for messages. */
+export function shortRef(ref: string): string {
+  return ref.replace(/^refs\/(heads|tags)\//, '')
+}

@@ -1,0 +1,420 @@
+import { dirname } from 'node:path'
+import git from 'isomorphic-git'
+import { CorruptObjectError } from '../errors/index.js'
+import { TEMP_SUFFIX, mkdirp, tempPathFor, writeAndSync } from '../io/atomic.js'
+import { ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
+import {
+  compareTreeEntries,
+  decodeCommit,
+  decodeTag,
+  decodeTree,
+  encodeCommit,
+  encodeTag,
+  encodeTree,
+  type CommitData,
+  type TagData,
+  type TreeEntry,
+} from './format.js'
+import { compareIndexEntries, decodeIndex, encodeIndex, entryFromStat, entryWithoutStat, type IndexEntry } from './index-file.js'
+import { ObjectDatabase, type IsoFs } from './objects.js'
+import { RefStore } from './refs.js'
+
+/** The id of the empty tree, which every git knows without storing it. */
+export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
+
+/** A small LRU: trees and commits are immutable, so a hit is always correct. */
+class Lru<V> {
+  private readonly map = new Map<string, V>()
+  constructor(private readonly max: number) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key)
+    if (v !== undefined) {
+      this.map.delete(key)
+      this.map.set(key, v)
+    }
+    return v
+  }
+  set(key: string, value: V): void {
+    this.map.delete(key)
+    this.map.set(key, value)
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string)
+  }
+}
+
+/** A file staged for the working tree: already written and fsynced to a temp name, renamed by `commitFiles`. */
+export interface PreparedFile {
+  path: string
+  oid: string
+  tmp: string
+}
+
+/** Options of {@link Repository.open}. */
+export interface RepositoryOptions {
+  fs: StoreFs
+  dir: string
+  /** fsync every file before it is renamed into place (default true). */
+  sync?: boolean
+}
+
+/**
+ * One non-bare git repository: its object database, refs, index and working tree. Reading
+ * needs no checkout; writing is done by the store under its write lock.
+ */
+export class Repository {
+  readonly fs: StoreFs
+  readonly dir: string
+  readonly gitdir: string
+  readonly isoFs: IsoFs
+  readonly objects: ObjectDatabase
+  readonly refs: RefStore
+  readonly sync: boolean
+  private readonly trees = new Lru<readonly TreeEntry[]>(512)
+  private readonly commits = new Lru<CommitData>(8192)
+  /** The index as we last wrote or read it, and the stat signature that says it is still current. */
+  private indexCache: { signature: string; entries: IndexEntry[] } | null = null
+
+  private constructor(options: RepositoryOptions) {
+    this.fs = options.fs
+    this.dir = options.dir
+    this.gitdir = `${options.dir}/.git`
+    this.sync = options.sync ?? true
+    this.isoFs = { promises: options.fs }
+    this.objects = new ObjectDatabase(this.fs, this.gitdir, this.isoFs, { sync: this.sync, level: 1 })
+    this.refs = new RefStore(this.fs, this.gitdir, this.isoFs)
+  }
+
+  /** Opens the repository whose working tree is `dir`. */
+  static open(options: RepositoryOptions): Repository {
+    return new Repository(options)
+  }
+
+  /** Creates `.git` with isomorphic-git, on `defaultBranch`. */
+  static async init(options: RepositoryOptions & { defaultBranch: string }): Promise<Repository> {
+    const repo = new Repository(options)
+    try {
+      await git.init({ fs: repo.isoFs, dir: options.dir, defaultBranch: options.defaultBranch })
+    } catch (err) {
+      throw ioError(err, repo.gitdir, 'initialise git repository in')
+    }
+    return repo
+  }
+
+  /** True when `dir/.git` is a git directory. */
+  static async exists(fs: StoreFs, dir: string): Promise<boolean> {
+    try {
+      const st = await fs.stat(`${dir}/.git/HEAD`)
+      return st.isFile()
+    } catch (err) {
+      if (isNotFound(err)) return false
+      throw ioError(err, `${dir}/.git`, 'inspect')
+    }
+  }
+
+  /** Reads a git config value (repository-local config only). */
+  async getConfig(path: string): Promise<string | undefined> {
+    const value = (await git.getConfig({ fs: this.isoFs, gitdir: this.gitdir, path })) as unknown
+    if (typeof value === 'string') return value
+    return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined
+  }
+
+  /** Sets a git config value. Only called when a store is created or adopted, never on the save path. */
+  async setConfig(path: string, value: string): Promise<void> {
+    try {
+      await git.setConfig({ fs: this.isoFs, gitdir: this.gitdir, path, value })
+    } catch (err) {
+      throw ioError(err, `${this.gitdir}/config`, 'write')
+    }
+  }
+
+  /** The full id of an abbreviated one, or `null` when none (or more than one) matches. */
+  async expandOid(short: string): Promise<string | null> {
+    try {
+      return await git.expandOid({ fs: this.isoFs, gitdir: this.gitdir, oid: short })
+    } catch {
+      return null
+    }
+  }
+
+  /** A parsed commit (cached). */
+  async readCommit(oid: string): Promise<CommitData> {
+    const hit = this.commits.get(oid)
+    if (hit) return hit
+    const commit = decodeCommit(await this.objects.readTyped(oid, 'commit'))
+    this.commits.set(oid, commit)
+    return commit
+  }
+
+  /** A parsed tree (cached). */
+  async readTree(oid: string): Promise<readonly TreeEntry[]> {
+    if (oid === EMPTY_TREE) return []
+    const hit = this.trees.get(oid)
+    if (hit) return hit
+    let entries: TreeEntry[]
+    try {
+      entries = decodeTree(await this.objects.readTyped(oid, 'tree'))
+    } catch (err) {
+      if (err instanceof CorruptObjectError) throw err
+      throw new CorruptObjectError(`tree ${oid} is malformed: ${(err as Error).message}`, { oid, reason: (err as Error).message })
+    }
+    this.trees.set(oid, entries)
+    return entries
+  }
+
+  /** A parsed annotated tag. */
+  async readTag(oid: string): Promise<TagData> {
+    return decodeTag(await this.objects.readTyped(oid, 'tag'))
+  }
+
+  /** Follows annotated tags until a non-tag object; returns its id and type. */
+  async peel(oid: string): Promise<{ oid: string; type: string }> {
+    let current = oid
+    for (let depth = 0; depth < 16; depth++) {
+      const obj = await this.objects.read(current)
+      if (obj.type !== 'tag') return { oid: current, type: obj.type }
+      current = decodeTag(obj.content).object
+    }
+    throw new CorruptObjectError(`tag chain from ${oid} is too long`, { oid, reason: 'tag chain too long' })
+  }
+
+  /** Writes a tree from entries (sorted here) and returns its id. */
+  async writeTree(entries: readonly TreeEntry[]): Promise<string> {
+    const sorted = [...entries].sort(compareTreeEntries)
+    const oid = await this.objects.write('tree', encodeTree(sorted))
+    this.trees.set(oid, sorted)
+    return oid
+  }
+
+  /** Writes a commit object and returns its id. */
+  async writeCommit(commit: CommitData): Promise<string> {
+    const oid = await this.objects.write('commit', encodeCommit(commit))
+    this.commits.set(oid, commit)
+    return oid
+  }
+
+  /** Writes an annotated tag object and returns its id. */
+  async writeTag(tag: TagData): Promise<string> {
+    return this.objects.write('tag', encodeTag(tag))
+  }
+
+  /** The entry at `path` (slash-separated) inside a tree, or `null`. */
+  async entryAt(treeOid: string, path: string): Promise<TreeEntry | null> {
+    let tree = treeOid
+    const parts = path.split('/')
+    for (let i = 0; i < parts.length; i++) {
+      const entries = await this.readTree(tree)
+      const entry = findEntry(entries, parts[i]!)
+      if (!entry) return null
+      if (i === parts.length - 1) return entry
+      if (entry.mode !== '40000') return null
+      tree = entry.oid
+    }
+    return null
+  }
+
+  /**
+   * Applies file changes (`path → blob id`, or `null` to delete) to a tree and writes the new
+   * trees bottom-up. Only the trees on the changed paths are rewritten; every other subtree is
+   * reused by id, and the root's unchanged entries keep their cached encodings.
+   */
+  async updateTree(rootOid: string | null, changes: ReadonlyMap<string, string | null>): Promise<string> {
+    return (await this.applyChanges(rootOid, changes)) ?? (await this.writeTree([]))
+  }
+
+  private async applyChanges(treeOid: string | null, changes: ReadonlyMap<string, string | null>): Promise<string | null> {
+    const entries = treeOid ? [...(await this.readTree(treeOid))] : []
+    const nested = new Map<string, Map<string, string | null>>()
+    for (const [path, oid] of changes) {
+      const slash = path.indexOf('/')
+      if (slash < 0) {
+        upsert(entries, path, oid === null ? null : { mode: '100644', name: path, oid })
+      } else {
+        const head = path.slice(0, slash)
+        let group = nested.get(head)
+        if (!group) nested.set(head, (group = new Map<string, string | null>()))
+        group.set(path.slice(slash + 1), oid)
+      }
+    }
+    for (const [name, group] of nested) {
+      const current = findEntry(entries, name)
+      const child = await this.applyChanges(current?.mode === '40000' ? current.oid : null, group)
+      if (current && current.mode !== '40000') upsert(entries, name, null)
+      upsert(entries, name, child === null ? null : { mode: '40000', name, oid: child })
+    }
+    if (entries.length === 0) return null
+    const oid = await this.objects.write('tree', encodeTree(entries))
+    this.trees.set(oid, entries)
+    return oid
+  }
+
+  /** Every file in a tree, with its full path, in index order. */
+  async flatten(treeOid: string, prefix = ''): Promise<{ path: string; oid: string; mode: string }[]> {
+    const out: { path: string; oid: string; mode: string }[] = []
+    for (const entry of await this.readTree(treeOid)) {
+      const path = prefix + entry.name
+      if (entry.mode === '40000') out.push(...(await this.flatten(entry.oid, `${path}/`)))
+      else out.push({ path, oid: entry.oid, mode: entry.mode })
+    }
+    return out.sort((a, b) => compareIndexEntries(a as unknown as IndexEntry, b as unknown as IndexEntry))
+  }
+
+  // ---- working tree and index ----------------------------------------------------------
+
+  /** Writes and fsyncs a working-tree file under a temp name; `commitFiles` renames it into place. */
+  async prepareFile(path: string, data: Uint8Array, oid: string): Promise<PreparedFile> {
+    const target = `${this.dir}/${path}`
+    const tmp = tempPathFor(target)
+    try {
+      await writeAndSync(this.fs, tmp, data, this.sync, 'wx')
+    } catch (err) {
+      if (!isNotFound(err)) throw ioError(err, target, 'write')
+      await mkdirp(this.fs, dirname(target))
+      await writeAndSync(this.fs, tmp, data, this.sync, 'wx').catch((again: unknown) => {
+        throw ioError(again, target, 'write')
+      })
+    }
+    return { path, oid, tmp }
+  }
+
+  /** Removes prepared files that will not be committed. */
+  async discardFiles(files: readonly PreparedFile[]): Promise<void> {
+    await Promise.all(files.map((f) => this.fs.unlink(f.tmp).catch(() => undefined)))
+  }
+
+  /**
+   * Renames prepared files into place and records them in the index with fresh stat data, so
+   * `git status` is clean without re-hashing anything. `removed` paths leave the index and the
+   * working tree.
+   */
+  async commitFiles(files: readonly PreparedFile[], removed: readonly string[] = []): Promise<void> {
+    const updates: IndexEntry[] = []
+    for (const f of files) {
+      const target = `${this.dir}/${f.path}`
+      try {
+        await this.fs.rename(f.tmp, target)
+        updates.push(entryFromStat(f.path, f.oid, await this.fs.stat(target, { bigint: true })))
+      } catch (err) {
+        throw ioError(err, target, 'write')
+      }
+    }
+    for (const path of removed) {
+      await this.fs.unlink(`${this.dir}/${path}`).catch((err: unknown) => {
+        if (!isNotFound(err)) throw ioError(err, `${this.dir}/${path}`, 'remove')
+      })
+    }
+    await this.updateIndex(updates, removed)
+  }
+
+  /** The index entries, reusing our cached copy while the file is the one we last wrote. */
+  async readIndex(): Promise<IndexEntry[] | null> {
+    const path = `${this.gitdir}/index`
+    let signature: string
+    try {
+      const st = await this.fs.stat(path, { bigint: true })
+      signature = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`
+    } catch (err) {
+      if (isNotFound(err)) return []
+      throw ioError(err, path, 'stat')
+    }
+    if (this.indexCache?.signature === signature) return this.indexCache.entries
+    const raw = await readFileOrNull(this.fs, path)
+    if (raw === null) return []
+    const entries = decodeIndex(raw)
+    if (entries) this.indexCache = { signature, entries }
+    return entries
+  }
+
+  /** Replaces the whole index, atomically, under git's own `index.lock`. */
+  async writeIndex(entries: IndexEntry[]): Promise<void> {
+    const sorted = entries.sort(compareIndexEntries)
+    const path = `${this.gitdir}/index`
+    const lock = `${path}.lock`
+    let handle
+    try {
+      handle = await this.fs.open(lock, 'wx', 0o644)
+    } catch (err) {
+      throw ioError(err, lock, 'lock the index (another git command may be running)')
+    }
+    let renamed = false
+    try {
+      try {
+        await handle.writeFile(encodeIndex(sorted))
+        if (this.sync) await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      await this.fs.rename(lock, path)
+      renamed = true
+      const st = await this.fs.stat(path, { bigint: true })
+      this.indexCache = { signature: `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`, entries: sorted }
+    } catch (err) {
+      throw ioError(err, path, 'write')
+    } finally {
+      if (!renamed) await this.fs.unlink(lock).catch(() => undefined)
+    }
+  }
+
+  /** Updates some index entries and removes others; keeps anything else the user staged. */
+  async updateIndex(updates: readonly IndexEntry[], removed: readonly string[] = []): Promise<void> {
+    const current = await this.readIndex()
+    // An index we cannot parse (version 4, mid-merge) is rebuilt from HEAD rather than guessed at.
+    const base = current ?? (await this.indexFromHead())
+    const byPath = new Map(base.map((e) => [e.path, e]))
+    for (const path of removed) byPath.delete(path)
+    for (const e of updates) byPath.set(e.path, e)
+    await this.writeIndex([...byPath.values()])
+  }
+
+  /** Index entries for HEAD's tree without stat data (git compares content for those). */
+  async indexFromHead(): Promise<IndexEntry[]> {
+    const head = await this.refs.head()
+    if (!head.oid) return []
+    const commit = await this.readCommit(head.oid)
+    return (await this.flatten(commit.tree)).map((f) => entryWithoutStat(f.path, f.oid, parseInt(f.mode, 8)))
+  }
+
+  /** Temp files we left behind, by the process that made them (for repair). */
+  async listTempFiles(dir: string): Promise<string[]> {
+    try {
+      return (await this.fs.readdir(dir)).filter((n) => n.endsWith(TEMP_SUFFIX)).map((n) => `${dir}/${n}`)
+    } catch (err) {
+      if (isNotFound(err)) return []
+      throw ioError(err, dir, 'list')
+    }
+  }
+}
+
+function findIndex(entries: readonly TreeEntry[], name: string): number {
+  // A directory sorts as "name/", a file as "name": look for both keys.
+  for (const probe of [{ mode: '100644', name, oid: '' }, { mode: '40000', name, oid: '' }] as const) {
+    let lo = 0
+    let hi = entries.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const cmp = compareTreeEntries(entries[mid]!, probe)
+      if (cmp === 0) return mid
+      if (cmp < 0) lo = mid + 1
+      else hi = mid - 1
+    }
+  }
+  return -1
+}
+
+function findEntry(entries: readonly TreeEntry[], name: string): TreeEntry | undefined {
+  const i = findIndex(entries, name)
+  return i < 0 ? undefined : entries[i]
+}
+
+/** Replaces, inserts (keeping git order) or, with `null`, removes the entry called `name`. */
+function upsert(entries: TreeEntry[], name: string, entry: TreeEntry | null): void {
+  const at = findIndex(entries, name)
+  if (at >= 0) entries.splice(at, 1)
+  if (entry === null) return
+  let lo = 0
+  let hi = entries.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (compareTreeEntries(entries[mid]!, entry) < 0) lo = mid + 1
+    else hi = mid
+  }
+  entries.splice(lo, 0, entry)
+}

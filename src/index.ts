@@ -1,0 +1,28 @@
+/**
+ * evogit: every generation of an evolutionary run, committed to git.
+ *
+ * @example
+ * ```ts
+ * import { openStore, personaSchema } from 'evogit'
+ * const store = await openStore({ dir: 'persona_data', schema: personaSchema })
+ * const saved = await store.saveGeneration(0, population, { scores, meta: { seed: 42 } })
+ * await store.loadGeneration(0)
+ * await store.listGenerations() // [0]
+ * await store.loadMetadata(0)
+ * ```
+ * @module
+ */
+export { openStore, STORE_FORMAT_VERSION, type OpenStoreOptions } from './store/open-store.js'
+export type { Store } from './store/store.js'
+export type { Author } from './store/context.js'
+export type { SaveOptions, SaveResult } from './store/save-generation.js'
+export type { ReadOptions } from './store/load-generation.js'
+export type { ImportProgress, ImportResult } from './store/import-generations.js'
+export { personaSchema, type Persona } from './model/persona.js'
+export { sidecarSchema, SIDECAR_FORMAT_VERSION, type Sidecar, type JsonValue } from './model/sidecar.js'
+export type { ObjectiveStats, ScoreStats } from './model/stats.js'
+export type { ScoresInput, ScoreSelector } from './model/scores.js'
+export { GENERATION_FILE_PATTERN } from './model/generation-id.js'
+export type { StoreFs } from './io/fs.js'
+export type { WriteLockOptions } from './io/lock.js'
+export * from './errors/index.js'

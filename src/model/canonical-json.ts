@@ -1,0 +1,161 @@
+import { InvalidJsonError } from '../errors/index.js'
+
+/**
+ * How keys are ordered when an object is written. Individuals keep the order their schema
+ * declares (for personas that is the original Python field order, which reads naturally in
+ * `git show`); keys nobody declared, such as a record's, are sorted so that the same data
+ * always produces the same bytes and diffs stay minimal.
+ */
+export type KeyOrder =
+  | { kind: 'sorted' }
+  | { kind: 'object'; keys: readonly string[]; fields: ReadonlyMap<string, KeyOrder>; rest: KeyOrder }
+  | { kind: 'array'; element: KeyOrder }
+  | { kind: 'record'; value: KeyOrder }
+
+/** Sorted keys at every level: the order used when there is no schema to follow. */
+export const SORTED: KeyOrder = { kind: 'sorted' }
+
+/** Nesting beyond this is refused with a typed error rather than a stack overflow. */
+export const MAX_JSON_DEPTH = 512
+
+interface ZodLike {
+  _zod?: { def?: Record<string, unknown> & { type?: string } }
+}
+
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional', 'success'])
+
+/**
+ * Derives the key order from a zod schema: declared order for objects, sorted for records
+ * and anything the walker does not understand (unions, lazy schemas), which is still stable.
+ */
+export function keyOrderFor(schema: unknown): KeyOrder {
+  const def = (schema as ZodLike | null | undefined)?._zod?.def
+  if (!def) return SORTED
+  switch (def.type) {
+    case 'object': {
+      const shape = (def['shape'] ?? {}) as Record<string, unknown>
+      const fields = new Map<string, KeyOrder>()
+      for (const key of Object.keys(shape)) fields.set(key, keyOrderFor(shape[key]))
+      return { kind: 'object', keys: [...fields.keys()], fields, rest: def['catchall'] ? keyOrderFor(def['catchall']) : SORTED }
+    }
+    case 'array':
+      return { kind: 'array', element: keyOrderFor(def['element']) }
+    case 'record':
+      return { kind: 'record', value: keyOrderFor(def['valueType']) }
+    case 'pipe':
+      return keyOrderFor(def['out'])
+    default:
+      return def.type !== undefined && WRAPPERS.has(def.type) ? keyOrderFor(def['innerType']) : SORTED
+  }
+}
+
+/**
+ * Returns `value` arranged for canonical output, copying only the objects whose key order must
+ * change, and refuses anything JSON cannot carry faithfully (NaN, Infinity, functions, bigint,
+ * class instances such as Date, cycles, absurd nesting). `what` names the value in errors.
+ */
+export function canonicalize(value: unknown, order: KeyOrder = SORTED, what = 'value'): unknown {
+  const path: (string | number)[] = []
+  const seen = new Set<object>()
+  const fail = (reason: string): never => {
+    const where = path.length === 0 ? '' : ` at ${formatPath(path)}`
+    throw new InvalidJsonError(`${what}${where} cannot be stored as JSON: ${reason}`, { what, path: [...path], reason })
+  }
+
+  const walk = (v: unknown, plan: KeyOrder, depth: number): unknown => {
+    switch (typeof v) {
+      case 'string':
+      case 'boolean':
+        return v
+      case 'number':
+        return Number.isFinite(v) ? v : fail(`${v} is not a finite number`)
+      case 'object':
+        break
+      default:
+        return fail(`a ${typeof v} is not JSON`)
+    }
+    if (v === null) return null
+    if (depth >= MAX_JSON_DEPTH) return fail(`nested deeper than ${MAX_JSON_DEPTH} levels`)
+    if (seen.has(v)) return fail('the value contains a cycle')
+    seen.add(v)
+    try {
+      if (Array.isArray(v)) return walkArray(v, plan.kind === 'array' ? plan.element : SORTED, depth)
+      const proto = Object.getPrototypeOf(v) as unknown
+      if (proto !== Object.prototype && proto !== null) {
+        const name = (v as { constructor?: { name?: string } }).constructor?.name ?? 'object'
+        return fail(`a ${name} instance is not plain JSON; convert it first`)
+      }
+      return walkObject(v as Record<string, unknown>, plan, depth)
+    } finally {
+      seen.delete(v)
+    }
+  }
+
+  const walkArray = (arr: readonly unknown[], element: KeyOrder, depth: number): unknown[] => {
+    let out: unknown[] | null = null
+    for (let i = 0; i < arr.length; i++) {
+      path.push(i)
+      const item = arr[i]
+      if (item === undefined) fail('undefined is not JSON')
+      const next = walk(item, element, depth + 1)
+      path.pop()
+      if (next !== item && out === null) out = arr.slice(0, i)
+      if (out !== null) out.push(next)
+    }
+    return out ?? (arr as unknown[])
+  }
+
+  const walkObject = (obj: Record<string, unknown>, plan: KeyOrder, depth: number): Record<string, unknown> => {
+    const all = Object.keys(obj)
+    const keys = orderedKeys(
+      all.filter((k) => obj[k] !== undefined),
+      plan,
+    )
+    let changed = keys.length !== all.length || keys.some((k, i) => k !== all[i])
+    const values = new Array<unknown>(keys.length)
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      path.push(key)
+      const before = obj[key]
+      const after = walk(before, childOrder(plan, key), depth + 1)
+      path.pop()
+      values[i] = after
+      if (after !== before) changed = true
+    }
+    if (!changed) return obj
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]
+    return out
+  }
+
+  return walk(value, order, 0)
+}
+
+/** Canonical text: ordered keys, 2-space indent, trailing newline. */
+export function canonicalJson(value: unknown, order: KeyOrder = SORTED, what = 'value'): string {
+  return `${JSON.stringify(canonicalize(value, order, what), null, 2)}\n`
+}
+
+/** Orders the keys whose values are defined: `undefined` members are dropped, as JSON.stringify would. */
+function orderedKeys(present: string[], plan: KeyOrder): string[] {
+  if (plan.kind !== 'object') return present.sort()
+  const known: string[] = []
+  const presentSet = new Set(present)
+  for (const key of plan.keys) if (presentSet.has(key)) known.push(key)
+  if (known.length === present.length) return known
+  const declared = new Set(plan.keys)
+  return known.concat(present.filter((k) => !declared.has(k)).sort())
+}
+
+function childOrder(plan: KeyOrder, key: string): KeyOrder {
+  if (plan.kind === 'object') return plan.fields.get(key) ?? plan.rest
+  if (plan.kind === 'record') return plan.value
+  return SORTED
+}
+
+/** `[3, 'traits', 'openness']` → `[3].traits.openness`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `[${JSON.stringify(p)}]`))
+    .join('')
+}

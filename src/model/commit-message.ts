@@ -1,0 +1,96 @@
+import { primaryObjective, type ScoreStats } from './stats.js'
+
+/** What a generation commit says about itself, in a form `log` can read without opening any file. */
+export interface GenerationCommitInfo {
+  generation: number
+  populationSize: number | null
+  stats: ScoreStats
+}
+
+/** Trailer keys we write; `git log --format='%(trailers:key=Best-Score)'` works on them. */
+export const TRAILER = {
+  generation: 'Generation',
+  populationSize: 'Population-Size',
+  best: 'Best-Score',
+  mean: 'Mean-Score',
+  objective: 'Objective',
+  stats: 'Evogit-Stats',
+} as const
+
+/** Subject and trailers of the commit that saves one generation. */
+export function formatCommitMessage(info: GenerationCommitInfo & { overwrite?: boolean }): string {
+  const primary = primaryObjective(info.stats)
+  const s = primary === null ? null : info.stats[primary]
+  const size = info.populationSize === null ? '' : ` (${info.populationSize} ${info.populationSize === 1 ? 'individual' : 'individuals'})`
+  const label = `generation ${info.generation}${info.overwrite ? ' (overwritten)' : ''}`
+  const subject =
+    s && s.max !== null && s.mean !== null
+      ? `${label}: best ${primary === 'score' ? '' : `${primary} `}${shortNumber(s.max)}, mean ${shortNumber(s.mean)}${size}`
+      : `${label}${size}`
+  const trailers: [string, string][] = [[TRAILER.generation, String(info.generation)]]
+  if (info.populationSize !== null) trailers.push([TRAILER.populationSize, String(info.populationSize)])
+  if (primary !== null && s) {
+    if (primary !== 'score') trailers.push([TRAILER.objective, primary])
+    if (s.max !== null) trailers.push([TRAILER.best, String(s.max)])
+    if (s.mean !== null) trailers.push([TRAILER.mean, String(s.mean)])
+  }
+  if (Object.keys(info.stats).length > 0) trailers.push([TRAILER.stats, JSON.stringify(info.stats)])
+  return `${subject}\n\n${trailers.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`
+}
+
+/** Four significant digits, without the trailing zeros, for human-facing subjects. */
+export function shortNumber(value: number): string {
+  if (Number.isInteger(value) && Math.abs(value) < 1e9) return String(value)
+  const text = value.toPrecision(4)
+  return text.includes('e') ? text : text.replace(/\.?0+$/, '')
+}
+
+/**
+ * The trailer block of a commit message, as git reads it: the last paragraph, when every line
+ * of it is `Key: value`. Later keys win when a key repeats.
+ */
+export function parseTrailers(message: string): Map<string, string> {
+  const paragraphs = message.replace(/\s+$/, '').split(/\n[ \t]*\n/)
+  const out = new Map<string, string>()
+  if (paragraphs.length < 2) return out
+  const last = paragraphs[paragraphs.length - 1]!.split('\n')
+  const parsed: [string, string][] = []
+  for (const line of last) {
+    const match = /^([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*)$/.exec(line)
+    if (!match) return out
+    parsed.push([match[1]!, match[2]!.trim()])
+  }
+  for (const [k, v] of parsed) out.set(k, v)
+  return out
+}
+
+/** Reads a generation commit's trailers; `null` for commits that did not save a generation. */
+export function parseCommitMessage(message: string): GenerationCommitInfo | null {
+  const trailers = parseTrailers(message)
+  const generationText = trailers.get(TRAILER.generation)
+  if (generationText === undefined || !/^(0|[1-9][0-9]*)$/.test(generationText)) return null
+  const generation = Number(generationText)
+  if (!Number.isSafeInteger(generation)) return null
+  const sizeText = trailers.get(TRAILER.populationSize)
+  const populationSize = sizeText !== undefined && /^[0-9]+$/.test(sizeText) ? Number(sizeText) : null
+  return { generation, populationSize, stats: parseStats(trailers) }
+}
+
+function parseStats(trailers: Map<string, string>): ScoreStats {
+  const json = trailers.get(TRAILER.stats)
+  if (json !== undefined) {
+    try {
+      const parsed = JSON.parse(json) as unknown
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as ScoreStats
+    } catch {
+      // A hand-edited trailer is not fatal: fall back to the headline numbers below.
+    }
+  }
+  const best = Number(trailers.get(TRAILER.best))
+  const mean = Number(trailers.get(TRAILER.mean))
+  if (!trailers.has(TRAILER.best) || !Number.isFinite(best)) return {}
+  const name = trailers.get(TRAILER.objective) ?? 'score'
+  return {
+    [name]: { count: Number(trailers.get(TRAILER.populationSize) ?? NaN) || 0, min: null, max: best, mean: Number.isFinite(mean) ? mean : null, median: null, stdev: null },
+  }
+}

@@ -1,0 +1,23 @@
+import { CorruptGenerationError } from '../errors/index.js'
+import type { StoreContext } from './context.js'
+
+/** Reads a file at `path` in a commit's tree as bytes, or `null` when the commit has no such file. */
+export async function readFileAt(ctx: StoreContext, commit: string, path: string): Promise<Buffer | null> {
+  const { tree } = await ctx.repo.readCommit(commit)
+  const entry = await ctx.repo.entryAt(tree, path)
+  if (!entry || entry.mode === '40000') return null
+  return ctx.repo.objects.readTyped(entry.oid, 'blob')
+}
+
+/** Parses JSON read from a commit, turning a syntax error into a typed error that names the commit and file. */
+export function parseStoredJson(bytes: Buffer, where: { generation: number; commit: string; file: string }): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown
+  } catch (err) {
+    throw new CorruptGenerationError(
+      `${where.file} in commit ${where.commit} is not valid JSON (${(err as Error).message}); other generations are unaffected`,
+      where,
+      { cause: err },
+    )
+  }
+}

@@ -1,0 +1,151 @@
+import { DetachedHeadError, GenerationExistsError, InvalidArgumentError } from '../errors/index.js'
+import { canonicalJson, keyOrderFor } from '../model/canonical-json.js'
+import { formatCommitMessage, parseCommitMessage } from '../model/commit-message.js'
+import { assertGenerationId, generationFileName, sidecarPath } from '../model/generation-id.js'
+import { serializePopulation, validatePopulation } from '../model/population.js'
+import { normalizeScores, type ScoreSelector, type ScoresInput } from '../model/scores.js'
+import { SIDECAR_FORMAT_VERSION, sidecarSchema, type Sidecar } from '../model/sidecar.js'
+import { summarizeAll, type ScoreStats } from '../model/stats.js'
+import { formatUtc } from '../model/time.js'
+import type { PreparedFile } from '../git/repository.js'
+import type { StoreContext } from './context.js'
+
+const SIDECAR_ORDER = keyOrderFor(sidecarSchema)
+
+/** Options of a save, besides the generation id and the population. */
+export interface SaveOptions<T> {
+  /** One score per individual, or named objectives (`{ accuracy: [...], cost: [...] }`). */
+  scores?: ScoresInput
+  /** Instead of `scores`: the name of a numeric field of each individual, or a function of it. */
+  score?: ScoreSelector<T>
+  /** Your own JSON for resuming exactly: settings, RNG seed or state, anything. */
+  meta?: unknown
+  /** Replace a generation the branch already has; the old version stays in history. */
+  overwrite?: boolean
+}
+
+/** What a save did. */
+export interface SaveResult {
+  generation: number
+  /** The 40-hex id of the new commit. */
+  commit: string
+  /** The branch the commit was added to. */
+  branch: string
+  /** `gen_<n>.json`. */
+  file: string
+  /** The blob id of the population file (what `git hash-object gen_<n>.json` prints). */
+  blob: string
+  savedAt: string
+  populationSize: number
+  stats: ScoreStats
+  parent: Sidecar['parent']
+  /** True when an existing generation was replaced. */
+  overwritten: boolean
+}
+
+/** The arguments of {@link saveGeneration}. */
+export interface SaveGenerationOptions<T> extends SaveOptions<T> {
+  ctx: StoreContext<T>
+  generation: number
+  population: readonly unknown[]
+}
+
+/**
+ * Validates a population, writes `gen_<n>.json` and its sidecar, and commits both in one commit
+ * on the current branch.
+ *
+ * Order matters for crash safety: objects are written first (unreferenced objects are
+ * harmless), the working-tree copies are written to temp files, then the branch ref moves with
+ * a compare-and-swap (the commit point), and only then are the working-tree files renamed into
+ * place and the index updated. A crash before the ref moves leaves the store as it was; a
+ * crash after it leaves a working tree that lags HEAD, which opening the store repairs.
+ *
+ * @param options - The store context, the generation id, the population and {@link SaveOptions}.
+ * @returns The new commit and what was recorded.
+ * @throws InvalidGenerationIdError, InvalidPopulationError, InvalidScoresError, InvalidJsonError,
+ *   GenerationExistsError, DetachedHeadError, ConcurrentUpdateError, StoreIOError.
+ *
+ * @example
+ * ```ts
+ * const saved = await store.saveGeneration(3, population, { scores, meta: { seed: 42, mutationRate: 0.2 } })
+ * console.log(saved.commit) // 40-hex commit id
+ * ```
+ */
+export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Promise<SaveResult> {
+  const { ctx, overwrite = false } = options
+  const generation = assertGenerationId(options.generation)
+  if (typeof overwrite !== 'boolean') {
+    throw new InvalidArgumentError(`\`overwrite\` must be a boolean, received ${typeof overwrite}`, { parameter: 'overwrite', expected: 'boolean', received: typeof overwrite })
+  }
+  // Everything that can be refused is checked before the lock is taken and before any write.
+  const individuals = validatePopulation({ populationSchema: ctx.populationSchema, population: options.population, generation, context: `generation ${generation}` })
+  const objectives = normalizeScores({ population: individuals, scores: options.scores, score: options.score })
+  const stats = summarizeAll(objectives)
+  const meta = JSON.parse(canonicalJson(options.meta ?? null, undefined, 'meta')) as unknown
+  const populationBytes = Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation))
+  const file = generationFileName(generation)
+  const metaPath = sidecarPath(generation)
+  const repo = ctx.repo
+
+  return ctx.lock.run(async () => {
+    const head = await repo.refs.head()
+    if (head.ref === null) {
+      throw new DetachedHeadError(`HEAD is detached at ${head.oid ?? 'nothing'}; check out a branch before saving`, { commit: head.oid })
+    }
+    const branch = head.ref.replace(/^refs\/heads\//, '')
+    const parentCommit = head.oid ? await repo.readCommit(head.oid) : null
+    const existing = parentCommit ? await repo.entryAt(parentCommit.tree, file) : null
+    if (existing && !overwrite) {
+      throw new GenerationExistsError(`generation ${generation} already exists on branch ${branch}; use overwrite (--overwrite), or branch first`, {
+        generation,
+        branch,
+        commit: head.oid!,
+      })
+    }
+    const now = ctx.clock()
+    const parentInfo = parentCommit ? parseCommitMessage(parentCommit.message) : null
+    const sidecar: Sidecar = {
+      formatVersion: SIDECAR_FORMAT_VERSION,
+      generation,
+      savedAt: formatUtc(now),
+      populationSize: individuals.length,
+      stats,
+      scores: objectives,
+      parent: head.oid ? { generation: parentInfo?.generation ?? null, commit: head.oid } : null,
+      meta: meta as Sidecar['meta'],
+    }
+    const sidecarBytes = Buffer.from(canonicalJson(sidecar, SIDECAR_ORDER, 'sidecar'))
+
+    const [blob, sidecarBlob] = await Promise.all([repo.objects.write('blob', populationBytes), repo.objects.write('blob', sidecarBytes)])
+    const prepared: PreparedFile[] = await Promise.all([repo.prepareFile(file, populationBytes, blob), repo.prepareFile(metaPath, sidecarBytes, sidecarBlob)])
+    let moved = false
+    try {
+      const tree = await repo.updateTree(parentCommit?.tree ?? null, new Map([[file, blob], [metaPath, sidecarBlob]]))
+      const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
+      const commit = await repo.writeCommit({
+        tree,
+        parents: head.oid ? [head.oid] : [],
+        author: signature,
+        committer: signature,
+        message: formatCommitMessage({ generation, populationSize: individuals.length, stats, overwrite: existing !== null }),
+      })
+      await repo.refs.update(head.ref, commit, head.oid, { sync: repo.sync })
+      moved = true
+      await repo.commitFiles(prepared)
+      return {
+        generation,
+        commit,
+        branch,
+        file,
+        blob,
+        savedAt: sidecar.savedAt,
+        populationSize: individuals.length,
+        stats,
+        parent: sidecar.parent,
+        overwritten: existing !== null,
+      }
+    } finally {
+      if (!moved) await repo.discardFiles(prepared)
+    }
+  })
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import * as evogit from '../src/index.js'
+
+describe('public API', () => {
+  it('exports exactly these runtime names (a change here is a change to the contract)', () => {
+    expect(Object.keys(evogit).sort()).toEqual(
+      [
+        'ConcurrentUpdateError',
+        'CorruptGenerationError',
+        'CorruptObjectError',
+        'DetachedHeadError',
+        'DirtyWorkingTreeError',
+        'EvogitError',
+        'GENERATION_FILE_PATTERN',
+        'GenerationExistsError',
+        'GenerationNotFoundError',
+        'InvalidArgumentError',
+        'InvalidGenerationIdError',
+        'InvalidJsonError',
+        'InvalidPopulationError',
+        'InvalidRefNameError',
+        'InvalidScoresError',
+        'NotAStoreError',
+        'RefExistsError',
+        'RefNotFoundError',
+        'SIDECAR_FORMAT_VERSION',
+        'STORE_FORMAT_VERSION',
+        'StoreIOError',
+        'StoreLockedError',
+        'openStore',
+        'personaSchema',
+        'sidecarSchema',
+      ].sort(),
+    )
+  })
+
+  it('gives every error class a distinct literal code', () => {
+    const codes = (Object.values(evogit) as unknown[])
+      .filter((v): v is new (m: string, d: unknown) => evogit.EvogitError => typeof v === 'function' && v.prototype instanceof evogit.EvogitError)
+      .map((E) => new E('m', {}).code)
+    expect(codes.length).toBeGreaterThan(15)
+    expect(new Set(codes).size).toBe(codes.length)
+    for (const code of codes) expect(code).toMatch(/^E_[A-Z_]+$/)
+  })
+})
