@@ -94,7 +94,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
   // A checkout or rollback that crashed half-way left a journal; finish it under the write lock,
   // which a live writer holds for the whole operation, so we never race a running one.
   if ((await readFileOrNull(fs, repo.journalPath)) !== null) await ctx.lock.run(() => repo.recoverPending())
-  if (importInPlace) await importGenerations({ ctx, from: dir, fs })
+  if (importInPlace) await importGenerations({ ctx, from: dir, fs, inPlace: true })
   return createStore<z.output<S>, z.input<S>>(ctx, fs)
 }
 
