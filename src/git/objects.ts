@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
-import { deflate as deflateCb, inflateSync } from 'node:zlib'
+import { deflate as deflateCb, deflateSync, inflateSync } from 'node:zlib'
 import git from 'isomorphic-git'
 import { CorruptObjectError } from '../errors/index.js'
 import { writeFileAtomic } from '../io/atomic.js'
 import { errnoOf, ioError, isNotFound, type StoreFs } from '../io/fs.js'
+import { PackReader, UnsupportedPackError } from './pack.js'
 
 const deflate = promisify(deflateCb)
+
+/**
+ * Objects smaller than this are deflated on the main thread: for trees, commits and sidecars the
+ * round trip through libuv's thread pool costs more than the compression itself.
+ */
+const SYNC_DEFLATE_LIMIT = 64 << 10
 
 /** The four kinds of git object. */
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag'
@@ -31,15 +38,25 @@ export interface IsoFs {
 export class ObjectDatabase {
   /** Objects this process wrote or verified; re-verifying them on every save would be wasted work. */
   private readonly known = new Set<string>()
-  /** isomorphic-git keeps parsed pack indexes here between calls. */
-  private readonly packCache: object = {}
+  /** isomorphic-git keeps parsed pack indexes here between calls (only used for packs our reader refuses). */
+  private packCache: object = {}
+  /** Our own pack reader (node's zlib, a delta-base cache). */
+  private readonly packs: PackReader
 
   constructor(
     private readonly fs: StoreFs,
     private readonly gitdir: string,
     private readonly isoFs: IsoFs,
     private readonly options: { sync: boolean; level: number } = { sync: true, level: 1 },
-  ) {}
+  ) {
+    this.packs = new PackReader(fs, gitdir, (oid) => this.read(oid))
+  }
+
+  /** Forgets what we know about packs; call after a repack replaced them. */
+  forgetPacks(): void {
+    this.packs.forget()
+    this.packCache = {}
+  }
 
   /** The id git would give `content` as an object of `type`. */
   static hash(type: ObjectType, content: Uint8Array): string {
@@ -65,7 +82,8 @@ export class ObjectDatabase {
       this.known.add(oid)
       return oid
     }
-    const compressed = await deflate(Buffer.concat([header, content]), { level: this.options.level })
+    const whole = Buffer.concat([header, content])
+    const compressed = whole.length < SYNC_DEFLATE_LIMIT ? deflateSync(whole, { level: this.options.level }) : await deflate(whole, { level: this.options.level })
     await writeFileAtomic(this.fs, path, compressed, { mkdir: true, sync: this.options.sync })
     this.known.add(oid)
     return oid
@@ -133,6 +151,15 @@ export class ObjectDatabase {
   }
 
   private async readPacked(oid: string): Promise<GitObject | null> {
+    try {
+      return await this.packs.read(oid)
+    } catch (err) {
+      if (!(err instanceof UnsupportedPackError)) {
+        if (errnoOf(err) || errnoOf((err as { cause?: unknown }).cause)) throw ioError(err, `${this.gitdir}/objects/pack`, 'read')
+        if (err instanceof CorruptObjectError) throw err
+        throw new CorruptObjectError(`object ${oid} could not be read from a pack: ${(err as Error).message}`, { oid, reason: (err as Error).message })
+      }
+    }
     try {
       const result = await git.readObject({ fs: this.isoFs, gitdir: this.gitdir, oid, format: 'content', cache: this.packCache })
       return { type: result.type as ObjectType, content: Buffer.from(result.object as Uint8Array) }

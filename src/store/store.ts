@@ -1,5 +1,6 @@
 import type { StoreFs } from '../io/fs.js'
 import type { Sidecar } from '../model/sidecar.js'
+import { compact, type CompactOptions, type CompactResult } from './compact.js'
 import type { StoreContext } from './context.js'
 import { importGenerations, type ImportProgress, type ImportResult } from './import-generations.js'
 import { listGenerations } from './list-generations.js'
@@ -66,6 +67,17 @@ export interface Store<T, TIn = T> {
    * ```
    */
   importGenerations(options: { from: string; overwrite?: boolean; onProgress?: (p: ImportProgress) => void }): Promise<ImportResult>
+
+  /**
+   * Packs the history with native git's delta compression (`git repack -a -d -f`), outside the
+   * save path. Without native git nothing changes and the result says so. See {@link compact}.
+   *
+   * @example
+   * ```ts
+   * const { compacted, before, after, message } = await store.compact()
+   * ```
+   */
+  compact(options?: CompactOptions): Promise<CompactResult>
 }
 
 /** Binds the per-file operations to one context. */
@@ -77,5 +89,6 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     listGenerations: (options = {}) => listGenerations({ ...options, ctx }),
     loadMetadata: (generation, options = {}) => loadMetadata({ ...options, ctx, generation }),
     importGenerations: (options) => importGenerations({ ...options, ctx, fs }),
+    compact: (options = {}) => compact({ ...options, ctx }),
   }
 }
