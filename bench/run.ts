@@ -181,8 +181,7 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
     )
 
     // ---- 5. log (on the loose repository, before compaction) ---------------------------------
-    const logTarget = await measureLog(flatDir, config, env, 'loose')
-    if (logTarget) targets.push(logTarget)
+    targets.push(await measureLog(flatDir, config, env, 'loose'))
 
     // ---- 4. size --------------------------------------------------------------------------
     const loose = await treeSize(join(flatDir, '.git'))
@@ -190,16 +189,15 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
     extra['size.looseAllocated'] = loose.allocated
     extra['size.looseFiles'] = loose.files
     log('compact')
-    const compactMs = await time(() => compactStore(flat, flatDir, env))
+    const compactMs = await time(() => compactStore(flat))
     const packed = await treeSize(join(flatDir, '.git'))
     targets.push(target('4b', 'size, after compact', packed.bytes, rawBytes, 'bytes', 0.05, 'apparent size of .git after store.compact() vs the same raw bytes'))
     extra['size.compactSeconds'] = compactMs / 1000
-    const logPacked = await measureLog(flatDir, config, env, 'packed')
-    if (logPacked) extra['log.packedRatio'] = logPacked.ratio
+    extra['log.packedRatio'] = (await measureLog(flatDir, config, env, 'packed')).ratio
 
     // ---- 3. load ----------------------------------------------------------------------------
     log('load')
-    await compactStore(store, storeDir, env)
+    await compactStore(store)
     const plainSchemaFree = await openStore({ dir: storeDir, durable: config.durable })
     const withSchema = await openStore({ dir: storeDir, schema: personaSchema, durable: config.durable })
     const loadTimes: number[] = []
@@ -265,29 +263,20 @@ async function savedBytes(dir: string, generation: number): Promise<number> {
   return a.size + b.size
 }
 
-type CompactableStore = Store<Persona> & { compact?: () => Promise<unknown> }
-
-async function compactStore(store: Store<Persona>, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const compactable = store as CompactableStore
-  if (typeof compactable.compact === 'function') {
-    await compactable.compact()
-    return
-  }
-  // Until store.compact() exists: what it is meant to run.
-  await execFile('git', ['repack', '-a', '-d', '-f', '--window=250', '--depth=50', '-q'], { cwd: dir, env, maxBuffer: 1 << 26 })
+async function compactStore(store: Store<Persona>): Promise<void> {
+  const result = await store.compact()
+  if (!result.compacted) throw new Error(`the benchmark needs native git: ${result.message}`)
 }
 
-type LoggingStore = Store<Persona> & { log?: (options: { limit?: number }) => Promise<unknown[]> }
-
-async function measureLog(dir: string, config: BenchConfig, env: NodeJS.ProcessEnv, state: string): Promise<TargetResult | null> {
+async function measureLog(dir: string, config: BenchConfig, env: NodeJS.ProcessEnv, state: string): Promise<TargetResult> {
   const ours: number[] = []
   const native: number[] = []
   for (let i = 0; i < config.logRuns; i++) {
     // A freshly opened store each time: no commit cache survives from the previous call.
-    const store = (await openStore({ dir, schema: personaSchema })) as LoggingStore
-    if (typeof store.log !== 'function') return null
-    const log = store.log.bind(store)
-    ours.push(await time(() => log({ limit: config.logLimit })))
+    const store = await openStore({ dir, schema: personaSchema })
+    let entries = 0
+    ours.push(await time(async () => (entries = (await store.log({ limit: config.logLimit })).length)))
+    if (entries !== Math.min(config.logLimit, config.lateWindow[1])) throw new Error(`store.log returned ${entries} entries`)
     native.push(await time(() => execFile('git', ['log', '-n', String(config.logLimit), '--format=%(trailers)'], { cwd: dir, env, maxBuffer: 1 << 28 })))
   }
   return target('5', `log of ${config.logLimit} (${state})`, median(ours), median(native), 'ms', 2, `median store.log({ limit: ${config.logLimit} }) on a freshly opened store vs native \`git log -n ${config.logLimit} --format=%(trailers)\` (process included)`)

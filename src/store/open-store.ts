@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import * as z from 'zod'
 import { InvalidArgumentError, NotAStoreError } from '../errors/index.js'
 import { Repository } from '../git/repository.js'
-import { ioError, isNotFound, nodeStoreFs, type StoreFs } from '../io/fs.js'
+import { ioError, isNotFound, nodeStoreFs, readFileOrNull, type StoreFs } from '../io/fs.js'
 import { WriteLock, type WriteLockOptions } from '../io/lock.js'
 import { keyOrderFor } from '../model/canonical-json.js'
 import { EVOGIT_DIR } from '../model/generation-id.js'
@@ -41,6 +41,11 @@ export interface OpenStoreOptions<S extends z.ZodType = typeof anyIndividualSche
   durable?: boolean
   /** The cross-process write lock's timeouts. */
   lock?: WriteLockOptions
+  /**
+   * The field that identifies an individual across generations, for `diff`. By default `id` when
+   * the schema (or every individual) has one, else `name` (personas), else the position.
+   */
+  key?: string
 }
 
 /**
@@ -84,8 +89,12 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     author: options.author ?? (await defaultAuthor(repo)),
     clock: options.clock ?? (() => new Date()),
     lock: new WriteLock(repo.gitdir, options.lock),
+    diffKey: options.key,
   }
-  if (importInPlace) await importGenerations({ ctx, from: dir, fs })
+  // A checkout or rollback that crashed half-way left a journal; finish it under the write lock,
+  // which a live writer holds for the whole operation, so we never race a running one.
+  if ((await readFileOrNull(fs, repo.journalPath)) !== null) await ctx.lock.run(() => repo.recoverPending())
+  if (importInPlace) await importGenerations({ ctx, from: dir, fs, inPlace: true })
   return createStore<z.output<S>, z.input<S>>(ctx, fs)
 }
 
@@ -144,6 +153,8 @@ async function openOrCreateRepository(
 async function initialise(fs: StoreFs, dir: string, defaultBranch: string, durable: boolean): Promise<Repository> {
   const repo = await Repository.init({ fs, dir, defaultBranch, sync: durable })
   await repo.setConfig('evogit.formatVersion', String(STORE_FORMAT_VERSION))
+  // The branch a store started on never counts as forked from another one.
+  await repo.setConfig('evogit.rootBranch', defaultBranch)
   return repo
 }
 
