@@ -55,15 +55,18 @@ export class PackReader {
     this.cacheBytes = 0
   }
 
-  /** The object, or `null` when no pack has it. */
-  async read(oid: string): Promise<GitObject | null> {
+  /**
+   * The object, or `null` when no pack has it. With `rescan`, a miss lists the pack directory
+   * again first (another process may have repacked); without it, a miss costs no I/O, which is
+   * what lets a reader try the packs before the loose objects.
+   */
+  async read(oid: string, rescan = true): Promise<GitObject | null> {
     let found = this.find(await this.loadPacks(), oid)
-    if (!found) {
-      // A repack by another process may have added packs since we listed them.
+    if (!found && rescan && (await this.packsChanged())) {
       this.forget()
       found = this.find(await this.loadPacks(), oid)
-      if (!found) return null
     }
+    if (!found) return null
     try {
       return await this.readAt(found.pack, found.offset)
     } catch (err) {
@@ -73,6 +76,19 @@ export class PackReader {
       const again = this.find(await this.loadPacks(), oid)
       return again ? this.readAt(again.pack, again.offset) : null
     }
+  }
+
+  /** True when the pack directory no longer lists exactly the packs we loaded. */
+  private async packsChanged(): Promise<boolean> {
+    const loaded = (this.packs ?? []).map((p) => p.packPath.slice(p.packPath.lastIndexOf('/') + 1)).sort()
+    let names: string[]
+    try {
+      names = (await this.fs.readdir(`${this.gitdir}/objects/pack`)).filter((n) => n.endsWith('.pack')).sort()
+    } catch (err) {
+      if (isNotFound(err)) names = []
+      else throw ioError(err, `${this.gitdir}/objects/pack`, 'list')
+    }
+    return names.length !== loaded.length || names.some((n, i) => n !== loaded[i])
   }
 
   private find(packs: PackIndex[], oid: string): { pack: PackIndex; offset: number } | null {
