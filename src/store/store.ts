@@ -4,6 +4,7 @@ import { archives } from './archives.js'
 import { branch } from './branch.js'
 import { branches } from './branches.js'
 import { checkout, type CheckoutResult } from './checkout.js'
+import { compact, type CompactOptions, type CompactResult } from './compact.js'
 import type { StoreContext } from './context.js'
 import { diff } from './diff.js'
 import { currentBranch } from './history.js'
@@ -214,6 +215,17 @@ export interface Store<T, TIn = T> {
    * ```
    */
   pull(options?: Omit<PullOptions, 'ctx'>): Promise<PullResult>
+
+  /**
+   * Packs the history with native git's delta compression (`git repack -a -d -f`), outside the
+   * save path. Without native git nothing changes and the result says so. See {@link compact}.
+   *
+   * @example
+   * ```ts
+   * const { compacted, before, after, message } = await store.compact()
+   * ```
+   */
+  compact(options?: CompactOptions): Promise<CompactResult>
 }
 
 /** Binds the per-file operations to one context. */
@@ -240,5 +252,6 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     setRemote: (name, url) => setRemote({ ctx, name, url }),
     push: (options = {}) => push({ ...options, ctx }),
     pull: (options = {}) => pull({ ...options, ctx }),
+    compact: (options = {}) => compact({ ...options, ctx }),
   }
 }
