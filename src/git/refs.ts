@@ -121,14 +121,21 @@ export class RefStore {
     }
   }
 
-  /** Removes a loose ref (packed copies are left to git's own tools). */
+  /** Removes a loose ref (packed copies are left to git's own tools), under its `.lock` and only if it still holds `expected`. */
   async remove(ref: string, expected: string): Promise<void> {
     const path = `${this.gitdir}/${ref}`
-    const actual = await this.resolve(ref)
-    if (actual !== expected) throw new ConcurrentUpdateError(`${shortRef(ref)} moved; not deleting it`, { ref, expected, actual })
-    await this.fs.unlink(path).catch((err: unknown) => {
-      if (!isNotFound(err)) throw ioError(err, path, 'delete ref')
-    })
+    const lockPath = `${path}.lock`
+    const handle = await this.takeRefLock(lockPath)
+    try {
+      await handle.close()
+      const actual = await this.resolve(ref)
+      if (actual !== expected) throw new ConcurrentUpdateError(`${shortRef(ref)} moved; not deleting it`, { ref, expected, actual })
+      await this.fs.unlink(path).catch((err: unknown) => {
+        if (!isNotFound(err)) throw ioError(err, path, 'delete ref')
+      })
+    } finally {
+      await this.fs.unlink(lockPath).catch(() => undefined)
+    }
   }
 
   /** git waits briefly for a ref lock (core.filesRefLockTimeout); so do we, then give up with a typed error. */

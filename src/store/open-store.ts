@@ -9,6 +9,7 @@ import { EVOGIT_DIR } from '../model/generation-id.js'
 import { anyIndividualSchema } from '../model/population.js'
 import type { Author, StoreContext } from './context.js'
 import { importGenerations } from './import-generations.js'
+import { repairStore } from './repair.js'
 import { createStore, type Store } from './store.js'
 
 /** The store format this version writes, recorded as `evogit.formatVersion` in `.git/config`. */
@@ -83,8 +84,10 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     keyOrder: keyOrderFor(schema),
     author: options.author ?? (await defaultAuthor(repo)),
     clock: options.clock ?? (() => new Date()),
-    lock: new WriteLock(repo.gitdir, options.lock),
+    // A lock taken over from a crashed writer first repairs what that writer left behind.
+    lock: new WriteLock(repo.gitdir, options.lock, async (takeover) => void (await repairStore({ repo, takeover }))),
   }
+  await ctx.lock.recoverIfAbandoned()
   if (importInPlace) await importGenerations({ ctx, from: dir, fs })
   return createStore<z.output<S>, z.input<S>>(ctx, fs)
 }

@@ -5,6 +5,7 @@ import { importGenerations, type ImportProgress, type ImportResult } from './imp
 import { listGenerations } from './list-generations.js'
 import { loadGeneration, type ReadOptions } from './load-generation.js'
 import { loadMetadata } from './load-metadata.js'
+import { verify, type VerifyProgress, type VerifyReport } from './verify.js'
 import { saveGeneration, type SaveOptions, type SaveResult } from './save-generation.js'
 
 /**
@@ -66,6 +67,18 @@ export interface Store<T, TIn = T> {
    * ```
    */
   importGenerations(options: { from: string; overwrite?: boolean; onProgress?: (p: ImportProgress) => void }): Promise<ImportResult>
+
+  /**
+   * Re-reads and validates every generation and sidecar on every branch and reports leftovers of
+   * crashed writers; with `repair`, repairs those first (never deleting user data). See {@link verify}.
+   *
+   * @example
+   * ```ts
+   * const report = await store.verify({ repair: true })
+   * report.ok // true when every generation reads back and nothing is left over
+   * ```
+   */
+  verify(options?: { repair?: boolean; onProgress?: (p: VerifyProgress) => void }): Promise<VerifyReport>
 }
 
 /** Binds the per-file operations to one context. */
@@ -77,5 +90,6 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     listGenerations: (options = {}) => listGenerations({ ...options, ctx }),
     loadMetadata: (generation, options = {}) => loadMetadata({ ...options, ctx, generation }),
     importGenerations: (options) => importGenerations({ ...options, ctx, fs }),
+    verify: (options = {}) => verify({ ...options, ctx }),
   }
 }
