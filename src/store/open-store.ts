@@ -42,6 +42,11 @@ export interface OpenStoreOptions<S extends z.ZodType = typeof anyIndividualSche
   durable?: boolean
   /** The cross-process write lock's timeouts. */
   lock?: WriteLockOptions
+  /**
+   * The field that identifies an individual across generations, for `diff`. By default `id` when
+   * the schema (or every individual) has one, else `name` (personas), else the position.
+   */
+  key?: string
 }
 
 /**
@@ -86,6 +91,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     clock: options.clock ?? (() => new Date()),
     // A lock taken over from a crashed writer first repairs what that writer left behind.
     lock: new WriteLock(repo.gitdir, options.lock, async (takeover) => void (await repairStore({ repo, takeover }))),
+    diffKey: options.key,
   }
   await ctx.lock.recoverIfAbandoned()
   if (importInPlace) await importGenerations({ ctx, from: dir, fs })
@@ -147,6 +153,8 @@ async function openOrCreateRepository(
 async function initialise(fs: StoreFs, dir: string, defaultBranch: string, durable: boolean): Promise<Repository> {
   const repo = await Repository.init({ fs, dir, defaultBranch, sync: durable })
   await repo.setConfig('evogit.formatVersion', String(STORE_FORMAT_VERSION))
+  // The branch a store started on never counts as forked from another one.
+  await repo.setConfig('evogit.rootBranch', defaultBranch)
   return repo
 }
 

@@ -9,7 +9,7 @@ import type { Repository } from '../git/repository.js'
 /** Something repair did. */
 export interface RepairAction {
   /** What was done. */
-  action: 'restored-file' | 'removed-temp-file' | 'updated-index-entry' | 'removed-git-lock'
+  action: 'restored-file' | 'removed-temp-file' | 'updated-index-entry' | 'removed-git-lock' | 'finished-switch'
   /** The path, relative to the store directory (`.git/...` for files inside git). */
   path: string
   /** Why it was safe. */
@@ -18,7 +18,7 @@ export interface RepairAction {
 
 /** A leftover that is still there (found by a dry run, or one repair must not touch). */
 export interface LeftoverProblem {
-  code: 'E_STALE_TEMP_FILE' | 'E_STALE_GIT_LOCK' | 'E_WORKTREE_LAGS_HEAD' | 'E_INDEX_LAGS_HEAD' | 'E_UNREADABLE_INDEX'
+  code: 'E_STALE_TEMP_FILE' | 'E_STALE_GIT_LOCK' | 'E_WORKTREE_LAGS_HEAD' | 'E_INDEX_LAGS_HEAD' | 'E_UNREADABLE_INDEX' | 'E_PENDING_SWITCH' | 'E_KEPT_EDIT'
   path: string
   message: string
 }
@@ -57,6 +57,8 @@ const CLOCK_SLACK_MS = 2_000
  * - **The index** may lag HEAD after such a crash. An entry is set to HEAD's blob only where the
  *   working-tree file already has exactly that content; a file edited or staged by hand is left
  *   as it is.
+ * - **An interrupted checkout or rollback** (its journal `.git/evogit/pending.json`) is finished
+ *   when its ref had moved, leaving files edited by hand alone, or dropped when it had not.
  * - **git `.lock` files** (`HEAD.lock`, `index.lock`, `refs/**.lock`, ...) are removed only right
  *   after the evogit write lock was taken over from a crashed holder, and only when they were last
  *   modified during that holder's tenure (when its start is unknown: older than half the stale
@@ -73,6 +75,18 @@ export async function repairStore(options: RepairStoreOptions): Promise<RepairRe
   const { repo, takeover = null, dryRun = false } = options
   const result: RepairResult = { actions: [], problems: [] }
   await repairGitLocks(repo, takeover, dryRun, result)
+  // A checkout or rollback journals its working-tree switch; finish it (or drop it, if its ref never moved).
+  if (dryRun) {
+    if ((await readFileOrNull(repo.fs, repo.journalPath)) !== null) {
+      result.problems.push({ code: 'E_PENDING_SWITCH', path: '.git/evogit/pending.json', message: 'a checkout or rollback was interrupted; repair finishes it' })
+    }
+  } else {
+    const pending = await repo.recoverPending()
+    if (pending) {
+      result.actions.push({ action: 'finished-switch', path: '.git/evogit/pending.json', reason: pending.completed ? 'the ref had moved: brought the working tree and index to it' : 'the ref never moved: nothing to finish' })
+      for (const path of pending.kept) result.problems.push({ code: 'E_KEPT_EDIT', path, message: `${path} was edited by hand; kept the edit` })
+    }
+  }
   const head = await repo.refs.head()
   const headFiles = new Map<string, { oid: string; mode: string }>()
   if (head.oid) {
