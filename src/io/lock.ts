@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import lockfile from 'proper-lockfile'
 import { StoreLockedError } from '../errors/index.js'
@@ -49,6 +50,10 @@ interface Owner {
    */
   recovering?: number
 }
+
+/** Suffixes of the claim files and released lock directories beside the lock directory. */
+const CLAIM = '.claim.'
+const RELEASED = '.released.'
 
 /** proper-lockfile's own stale check would `rmdir` a lock directory holding `owner.json` and fail; we do it ourselves. */
 const NEVER_STALE = 2 ** 40
@@ -123,6 +128,12 @@ export class WriteLock {
     for (;;) {
       const compromised = { value: false }
       let release: (() => Promise<void>) | null = null
+      // The claim names us before the lock directory exists, so a lock directory whose owner
+      // file is not written yet can still be traced to a live (wait) or dead (break) process.
+      const claim = `${this.lockDir}${CLAIM}${process.pid}.${randomBytes(4).toString('hex')}`
+      await writeFile(claim, JSON.stringify({ pid: process.pid, host: hostname(), start: processStart(process.pid) })).catch((err: unknown) => {
+        throw ioError(err, claim, 'take the write lock')
+      })
       try {
         release = await lockfile.lock(this.gitdir, {
           lockfilePath: this.lockDir,
@@ -138,6 +149,7 @@ export class WriteLock {
           },
         })
       } catch (err) {
+        await unlink(claim).catch(() => undefined)
         if (errnoOf(err) !== 'ELOCKED') throw ioError(err, this.lockDir, 'take the write lock')
       }
       if (release) {
@@ -156,7 +168,9 @@ export class WriteLock {
           } else {
             await writeFile(`${this.lockDir}/owner.json`, JSON.stringify(owner))
           }
+          await unlink(claim).catch(() => undefined)
         } catch (err) {
+          await unlink(claim).catch(() => undefined)
           await this.release(held)
           throw err
         }
@@ -180,15 +194,20 @@ export class WriteLock {
   }
 
   private async release(held: { release: () => Promise<void>; owner: Owner; compromised: { value: boolean } }): Promise<void> {
+    // Stops the refresh timer; its rmdir fails on our non-empty directory, which is intended.
+    await held.release().catch(() => undefined)
     // After a takeover the directory is someone else's: removing it would let a third writer in.
     const current = await this.owner()
-    if (held.compromised.value || (current !== null && current.nonce !== held.owner.nonce)) {
-      await held.release().catch(() => undefined)
+    if (held.compromised.value || current?.nonce !== held.owner.nonce) return
+    // One rename frees the lock; unlinking owner.json and then rmdir-ing would leave, for a
+    // moment, an ownerless lock that a crash there would strand until it went stale.
+    const grave = `${this.lockDir}${RELEASED}${process.pid}.${held.owner.nonce ?? 'x'}`
+    try {
+      await rename(this.lockDir, grave)
+    } catch {
       return
     }
-    // proper-lockfile removes the lock with rmdir, which needs the directory empty.
-    await unlink(`${this.lockDir}/owner.json`).catch(() => undefined)
-    await held.release().catch(() => undefined)
+    await rm(grave, { recursive: true, force: true }).catch(() => undefined)
   }
 
   private async owner(): Promise<Owner | null> {
@@ -202,9 +221,9 @@ export class WriteLock {
 
   /** The lock's holder when it is provably gone (dead on this host) or stopped refreshing the lock; else `null`. */
   private async abandoned(): Promise<LockTakeover | null> {
-    let mtimeMs: number
+    let first: { mtimeMs: number; ino: number }
     try {
-      mtimeMs = (await stat(this.lockDir)).mtimeMs
+      first = await stat(this.lockDir)
     } catch {
       return null
     }
@@ -212,8 +231,54 @@ export class WriteLock {
     const since = owner ? (owner.recovering !== undefined ? owner.recovering || NaN : Date.parse(owner.since)) : NaN
     const base = { pid: owner?.pid ?? null, host: owner?.host ?? null, since: Number.isFinite(since) ? since : null, staleMs: this.staleMs }
     if (owner && owner.host === hostname() && !processAlive(owner.pid, owner.start ?? null)) return { reason: 'dead-owner', ...base }
-    if (Date.now() - mtimeMs > this.staleMs) return { reason: 'stale', ...base }
+    if (!owner && !(await this.liveClaimant())) {
+      // A creator writes its owner file before dropping its claim: if the claim is gone, the owner
+      // file must be there now, unless the creator died or the directory was replaced meanwhile.
+      const again = await stat(this.lockDir).catch(() => null)
+      if (again?.ino === first.ino && (await this.owner()) === null) return { reason: 'dead-owner', ...base }
+    }
+    if (Date.now() - first.mtimeMs > this.staleMs) return { reason: 'stale', ...base }
     return null
+  }
+
+  /**
+   * True when some process on another host, or a live one on this host, is between writing its
+   * claim and naming itself in the lock: it may be the creator of an ownerless lock directory.
+   */
+  private async liveClaimant(): Promise<boolean> {
+    const prefix = `${basename(this.lockDir)}${CLAIM}`
+    let names: string[]
+    try {
+      names = (await readdir(this.gitdir)).filter((n) => n.startsWith(prefix))
+    } catch {
+      return true
+    }
+    for (const name of names) {
+      try {
+        const claim = JSON.parse(await readFile(`${this.gitdir}/${name}`, 'utf8')) as { pid: number; host: string; start: string | null }
+        if (claim.host !== hostname() || processAlive(claim.pid, claim.start)) return true
+      } catch {
+        // Half-written (its writer is mid-write or died there) or already gone: judge by the pid in the name.
+        const pid = Number(name.slice(prefix.length).split('.')[0])
+        if (processAlive(pid)) return true
+      }
+    }
+    return false
+  }
+
+  /** Removes claims and released lock directories left by processes that died. */
+  private async sweep(): Promise<void> {
+    const base = basename(this.lockDir)
+    let names: string[]
+    try {
+      names = (await readdir(this.gitdir)).filter((n) => n.startsWith(`${base}${CLAIM}`) || n.startsWith(`${base}${RELEASED}`))
+    } catch {
+      return
+    }
+    for (const name of names) {
+      const pid = Number(name.slice(name.startsWith(`${base}${CLAIM}`) ? `${base}${CLAIM}`.length : `${base}${RELEASED}`.length).split('.')[0])
+      if (!processAlive(pid)) await rm(`${this.gitdir}/${name}`, { recursive: true, force: true }).catch(() => undefined)
+    }
   }
 
   /**
@@ -237,6 +302,7 @@ export class WriteLock {
       const again = await this.abandoned()
       if (!again || again.reason !== seen.reason || again.pid !== seen.pid || again.since !== seen.since) return false
       await rm(this.lockDir, { recursive: true, force: true })
+      await this.sweep()
       return true
     } finally {
       await unlink(breaker).catch(() => undefined)
