@@ -14,16 +14,18 @@ beforeAll(ensureBuilt)
 
 describe('SIGKILL at random instants', () => {
   it(`never loses a returned save and leaves nothing half-done (${KILLS} kills during save, overwrite, branch, checkout, rollback)`, async () => {
-    const dir = join(tempDir(), 'store')
+    const tally = { kills: 0, saves: 0, ops: 0, interruptedSaves: 0, interruptedCommitted: 0, interruptedOps: 0, lockLeft: 0, tempLeft: 0, journalLeft: 0, gitLockLeft: 0, waitedForStale: 0 }
+    // Two stores, killed in turn by two lanes: one child starts up while the other lane checks.
+    const lane = async (laneIndex: number, kills: number) => {
+    const dir = join(tempDir(), `store-${laneIndex}`)
     await openStore({ dir })
     /** Every save that returned: commit → what it wrote. */
     const acked = new Map<string, { gen: number; blob: string }>()
-    const tally = { kills: 0, saves: 0, ops: 0, interruptedSaves: 0, interruptedCommitted: 0, interruptedOps: 0, lockLeft: 0, tempLeft: 0, journalLeft: 0, gitLockLeft: 0, waitedForStale: 0 }
-    let seed = 12345
+    let seed = 12345 + laneIndex
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
 
-    for (let k = 0; k < KILLS; k++) {
-      const writer = startWriter([dir, 'kill', String(1000 + k)])
+    for (let k = 0; k < kills; k++) {
+      const writer = startWriter([dir, 'kill', String(1000 + k * 2 + laneIndex)])
       if (random() < 0.15) {
         // Early: while it opens the store, which may be repairing after the previous kill.
         await Promise.race([sleep(120 + random() * 300), writer.exited])
@@ -100,11 +102,13 @@ describe('SIGKILL at random instants', () => {
         expect(await store.loadGeneration(newest)).toEqual(populationOf(newest, variant))
       }
       expect(head).toMatch(/^[0-9a-f]{40}$/)
-      if (k % 25 === 24 || k === KILLS - 1) {
+      if (k % 25 === 24 || k === kills - 1) {
         const report = await store.verify()
         expect(report.ok, JSON.stringify(report.branches.flatMap((b) => b.problems))).toBe(true)
       }
     }
+    }
+    await Promise.all([lane(0, Math.ceil(KILLS / 2)), lane(1, Math.floor(KILLS / 2))])
     console.log(`kill test: ${JSON.stringify(tally)}`)
     expect(tally.kills).toBe(KILLS)
     expect(tally.saves).toBeGreaterThan(KILLS)
