@@ -102,7 +102,9 @@ export async function repairStore(options: RepairStoreOptions): Promise<RepairRe
 
   for (const tmp of await findTempFiles(repo.fs, repo.dir, '', true)) {
     const pid = tempOwnerPid(tmp.slice(tmp.lastIndexOf('/') + 1))
-    if (pid !== null && processAlive(pid)) continue
+    // Under the write lock no evogit write of this store is in flight, not even one of ours: a
+    // temp file of our own pid is left by a write that failed (full disk) after its commit point.
+    if (pid !== null && processAlive(pid) && (dryRun || pid !== process.pid)) continue
     if (tmp.startsWith('.git/')) {
       // Loose objects and journals are written whole or not at all: a dead writer's temp file is garbage.
       await removeTemp(repo, tmp, 'its writer died before renaming it into place', dryRun, result)
