@@ -81,6 +81,37 @@ describe('concurrent writers (separate processes)', () => {
     for (const w of wins.filter((_, i) => i % 17 === 0)) expect(await store.loadGeneration(w.gen)).toEqual(populationOf(w.gen, w.writer))
     expectCleanRepo(dir)
   }, 120_000)
+  it(`${PROCESSES} island workers × ${SAVES} saves, each on its own branch of one store: all land on their branch, HEAD and the working tree untouched`, async () => {
+    const dir = join(tempDir(), 'store')
+    const store = await openStore({ dir })
+    const root = await store.saveGeneration(0, populationOf(0, 0))
+    for (let p = 0; p < PROCESSES; p++) await store.branch(`island-${p}`, { from: 0 })
+    const writers = Array.from({ length: PROCESSES }, (_, p) => startWriter([dir, 'island', String(p + 1), String(SAVES), `island-${p}`]))
+    const exits = await Promise.all(writers.map((w) => w.exited))
+    for (const e of exits) expect(e.code, e.stderr).toBe(0)
+    const { wins, refusals } = outcomes(writers.map((w) => w.lines))
+    expect(refusals).toEqual([])
+    expect(wins).toHaveLength(PROCESSES * SAVES)
+    for (let p = 0; p < PROCESSES; p++) {
+      const line = git(dir, 'rev-list', '--first-parent', `island-${p}`).trim().split('\n')
+      expect(line).toHaveLength(SAVES + 1)
+      expect(line.at(-1)).toBe(root.commit)
+      const mine = wins.filter((w) => w.writer === p)
+      expect(new Set(line.slice(0, -1))).toEqual(new Set(mine.map((w) => w.commit)))
+      for (const w of mine.filter((_, i) => i % 10 === 0)) {
+        expect(await store.loadGeneration(w.gen, { ref: `island-${p}` })).toEqual(populationOf(w.gen, p + 1))
+      }
+    }
+    // main and the working tree never moved: the islands wrote refs and objects only.
+    expect(git(dir, 'rev-parse', 'main').trim()).toBe(root.commit)
+    expect(git(dir, 'symbolic-ref', '--short', 'HEAD').trim()).toBe('main')
+    expect(readdirSync(dir).filter((n) => n.startsWith('gen_'))).toEqual(['gen_0.json'])
+    expectCleanRepo(dir)
+    expect((await store.branches()).map((b) => [b.name, b.latestGeneration])).toEqual([
+      ...Array.from({ length: PROCESSES }, (_, p) => [`island-${p}`, SAVES]),
+      ['main', 0],
+    ])
+  }, 120_000)
 })
 
 describe('the cross-process write lock', () => {
