@@ -144,22 +144,41 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     }
     const sidecarBytes = Buffer.from(canonicalJson(sidecar, SIDECAR_ORDER, 'sidecar'))
 
-    const [blob, sidecarBlob] = await Promise.all([repo.objects.write('blob', populationBytes), repo.objects.write('blob', sidecarBytes)])
+    // Hash first, so deflating into the object store and writing the working-tree copy (both in
+    // libuv's thread pool) run side by side; every fsync waits for one parallel round below.
+    const defer = { deferSync: true }
+    const blob = ObjectDatabase.hash('blob', populationBytes)
+    const sidecarBlob = ObjectDatabase.hash('blob', sidecarBytes)
+    const writes = Promise.all([
+      repo.objects.write('blob', populationBytes, { ...defer, oid: blob }),
+      repo.objects.write('blob', sidecarBytes, { ...defer, oid: sidecarBlob }),
+    ])
     // Only the checked-out branch has working-tree copies; a save to another branch is refs only.
-    const prepared: PreparedFile[] = target.checkedOut
-      ? await Promise.all([repo.prepareFile(file, populationBytes, blob), repo.prepareFile(metaPath, sidecarBytes, sidecarBlob)])
-      : []
+    const preparing = target.checkedOut
+      ? Promise.all([repo.prepareFile(file, populationBytes, blob, defer), repo.prepareFile(metaPath, sidecarBytes, sidecarBlob, defer)])
+      : Promise.resolve([])
+    const [written, preparedResult] = await Promise.allSettled([writes, preparing])
+    const prepared: PreparedFile[] = preparedResult.status === 'fulfilled' ? preparedResult.value : []
+    if (written.status === 'rejected' || preparedResult.status === 'rejected') {
+      await repo.discardFiles(prepared)
+      throw written.status === 'rejected' ? written.reason : (preparedResult as PromiseRejectedResult).reason
+    }
     let moved = false
     try {
-      const tree = await repo.updateTree(parentCommit?.tree ?? null, new Map([[file, blob], [metaPath, sidecarBlob]]))
+      const tree = await repo.updateTree(parentCommit?.tree ?? null, new Map([[file, blob], [metaPath, sidecarBlob]]), defer)
       const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
-      const commit = await repo.writeCommit({
-        tree,
-        parents: head.oid ? [head.oid] : [],
-        author: signature,
-        committer: signature,
-        message: formatCommitMessage({ generation, populationSize: individuals.length, stats, overwrite: existing !== null }),
-      })
+      const commit = await repo.writeCommit(
+        {
+          tree,
+          parents: head.oid ? [head.oid] : [],
+          author: signature,
+          committer: signature,
+          message: formatCommitMessage({ generation, populationSize: individuals.length, stats, overwrite: existing !== null }),
+        },
+        defer,
+      )
+      // Everything the new ref will point at, and the copies we rename after it, is durable first.
+      await Promise.all([repo.objects.flush(), repo.syncPrepared(prepared)])
       await repo.refs.update(head.ref, commit, head.oid, { sync: repo.sync })
       moved = true
       if (target.checkedOut) await repo.commitFiles(prepared)
