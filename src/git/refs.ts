@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { dirname } from 'node:path'
 import git from 'isomorphic-git'
 import { ConcurrentUpdateError, StoreLockedError } from '../errors/index.js'
-import { mkdirp } from '../io/atomic.js'
+import { mkdirp, replaceUnderLock } from '../io/atomic.js'
 import { errnoOf, ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import type { IsoFs } from './objects.js'
 
@@ -73,11 +73,12 @@ export class RefStore {
    */
   async update(ref: string, next: string, expected: string | null, options: { sync?: boolean } = {}): Promise<void> {
     const path = `${this.gitdir}/${ref}`
-    const lockPath = `${path}.lock`
-    const handle = await this.takeRefLock(lockPath)
-    let renamed = false
-    try {
-      try {
+    const handle = await this.takeRefLock(`${path}.lock`)
+    await replaceUnderLock(
+      this.fs,
+      path,
+      handle,
+      async () => {
         const actual = await this.resolve(ref)
         if (actual !== expected) {
           throw new ConcurrentUpdateError(
@@ -85,40 +86,17 @@ export class RefStore {
             { ref, expected, actual },
           )
         }
-        await handle.writeFile(`${next}\n`)
-        if (options.sync ?? true) await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await this.fs.rename(lockPath, path).catch((err: unknown) => {
-        throw ioError(err, path, 'update ref')
-      })
-      renamed = true
-    } finally {
-      if (!renamed) await this.fs.unlink(lockPath).catch(() => undefined)
-    }
+        return `${next}\n`
+      },
+      { sync: options.sync ?? true, action: 'update ref' },
+    )
   }
 
   /** Points HEAD at a branch (`ref: refs/heads/x`), atomically and under HEAD.lock. */
   async setHead(ref: string): Promise<void> {
     const path = `${this.gitdir}/HEAD`
-    const lockPath = `${path}.lock`
-    const handle = await this.takeRefLock(lockPath)
-    let renamed = false
-    try {
-      try {
-        await handle.writeFile(`ref: ${ref}\n`)
-        await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await this.fs.rename(lockPath, path)
-      renamed = true
-    } catch (err) {
-      throw ioError(err, path, 'update HEAD')
-    } finally {
-      if (!renamed) await this.fs.unlink(lockPath).catch(() => undefined)
-    }
+    const handle = await this.takeRefLock(`${path}.lock`)
+    await replaceUnderLock(this.fs, path, handle, () => `ref: ${ref}\n`, { sync: true, action: 'update HEAD' })
   }
 
   /**
@@ -146,11 +124,12 @@ export class RefStore {
     const path = `${this.gitdir}/packed-refs`
     if ((await readFileOrNull(this.fs, path)) === null) return
     // Read under git's lock, so a concurrent `git pack-refs` cannot slip a change in between.
-    const lockPath = `${path}.lock`
-    const handle = await this.takeRefLock(lockPath)
-    let renamed = false
-    try {
-      try {
+    const handle = await this.takeRefLock(`${path}.lock`)
+    await replaceUnderLock(
+      this.fs,
+      path,
+      handle,
+      async () => {
         const lines = ((await readFileOrNull(this.fs, path)) ?? Buffer.alloc(0)).toString('utf8').split('\n')
         const kept: string[] = []
         for (let i = 0; i < lines.length; i++) {
@@ -161,19 +140,10 @@ export class RefStore {
           }
           kept.push(line)
         }
-        if (kept.length === lines.length) return
-        await handle.writeFile(kept.join('\n'))
-        await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await this.fs.rename(lockPath, path)
-      renamed = true
-    } catch (err) {
-      throw ioError(err, path, 'rewrite')
-    } finally {
-      if (!renamed) await this.fs.unlink(lockPath).catch(() => undefined)
-    }
+        return kept.length === lines.length ? null : kept.join('\n')
+      },
+      { sync: true, action: 'rewrite' },
+    )
   }
 
   /** git waits briefly for a ref lock (core.filesRefLockTimeout); so do we, then give up with a typed error. */

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path'
 import git from 'isomorphic-git'
 import { CorruptObjectError } from '../errors/index.js'
-import { TEMP_SUFFIX, fsyncPath, mkdirp, tempPathFor, writeAndSync, writeFileAtomic } from '../io/atomic.js'
+import { TEMP_SUFFIX, fsyncPath, mkdirp, replaceUnderLock, tempPathFor, writeAndSync, writeFileAtomic } from '../io/atomic.js'
 import { ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import {
   compareTreeEntries,
@@ -334,29 +334,18 @@ export class Repository {
   async writeIndex(entries: IndexEntry[]): Promise<void> {
     const sorted = entries.sort(compareIndexEntries)
     const path = `${this.gitdir}/index`
-    const lock = `${path}.lock`
     let handle
     try {
-      handle = await this.fs.open(lock, 'wx', 0o644)
+      handle = await this.fs.open(`${path}.lock`, 'wx', 0o644)
     } catch (err) {
-      throw ioError(err, lock, 'lock the index (another git command may be running)')
+      throw ioError(err, `${path}.lock`, 'lock the index (another git command may be running)')
     }
-    let renamed = false
+    await replaceUnderLock(this.fs, path, handle, () => encodeIndex(sorted), { sync: this.sync, action: 'write' })
     try {
-      try {
-        await handle.writeFile(encodeIndex(sorted))
-        if (this.sync) await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await this.fs.rename(lock, path)
-      renamed = true
       const st = await this.fs.stat(path, { bigint: true })
       this.indexCache = { signature: `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`, entries: sorted }
     } catch (err) {
-      throw ioError(err, path, 'write')
-    } finally {
-      if (!renamed) await this.fs.unlink(lock).catch(() => undefined)
+      throw ioError(err, path, 'stat')
     }
   }
 
