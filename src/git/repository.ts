@@ -79,7 +79,7 @@ export class Repository {
     this.gitdir = `${options.dir}/.git`
     this.sync = options.sync ?? true
     this.isoFs = { promises: withAtomicWrites(options.fs, this.sync) }
-    this.objects = new ObjectDatabase(this.fs, this.gitdir, this.isoFs, { sync: this.sync, level: 1 })
+    this.objects = new ObjectDatabase(this.fs, this.gitdir, this.isoFs, { sync: this.sync })
     this.refs = new RefStore(this.fs, this.gitdir, this.isoFs)
   }
 
