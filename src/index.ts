@@ -18,6 +18,20 @@ export type { Author } from './store/context.js'
 export type { SaveOptions, SaveResult } from './store/save-generation.js'
 export type { ReadOptions } from './store/load-generation.js'
 export type { ImportProgress, ImportResult } from './store/import-generations.js'
+export type {
+  ArchivedTip,
+  BranchSummary,
+  FieldChange,
+  GenerationSpec,
+  LogEntry,
+  PopulationDiff,
+  ResumePoint,
+  StatsDiff,
+  TagSummary,
+} from './store/history-types.js'
+export type { CheckoutResult } from './store/checkout.js'
+export type { RollbackResult } from './store/rollback.js'
+export type { RestoreArchiveResult } from './store/restore-archive.js'
 export { personaSchema, type Persona } from './model/persona.js'
 export { sidecarSchema, SIDECAR_FORMAT_VERSION, type Sidecar, type JsonValue } from './model/sidecar.js'
 export type { ObjectiveStats, ScoreStats } from './model/stats.js'

@@ -121,14 +121,59 @@ export class RefStore {
     }
   }
 
-  /** Removes a loose ref (packed copies are left to git's own tools). */
+  /**
+   * Deletes a ref if it still holds `expected`: the loose file, and its line in `packed-refs`
+   * (after `git gc` most refs live only there), rewritten under `packed-refs.lock` as git does.
+   */
   async remove(ref: string, expected: string): Promise<void> {
     const path = `${this.gitdir}/${ref}`
-    const actual = await this.resolve(ref)
-    if (actual !== expected) throw new ConcurrentUpdateError(`${shortRef(ref)} moved; not deleting it`, { ref, expected, actual })
-    await this.fs.unlink(path).catch((err: unknown) => {
-      if (!isNotFound(err)) throw ioError(err, path, 'delete ref')
-    })
+    const lockPath = `${path}.lock`
+    const handle = await this.takeRefLock(lockPath)
+    try {
+      await handle.close()
+      const actual = await this.resolve(ref)
+      if (actual !== expected) throw new ConcurrentUpdateError(`${shortRef(ref)} moved; not deleting it`, { ref, expected, actual })
+      await this.removeFromPackedRefs(ref)
+      await this.fs.unlink(path).catch((err: unknown) => {
+        if (!isNotFound(err)) throw ioError(err, path, 'delete ref')
+      })
+    } finally {
+      await this.fs.unlink(lockPath).catch(() => undefined)
+    }
+  }
+
+  private async removeFromPackedRefs(ref: string): Promise<void> {
+    const path = `${this.gitdir}/packed-refs`
+    if ((await readFileOrNull(this.fs, path)) === null) return
+    // Read under git's lock, so a concurrent `git pack-refs` cannot slip a change in between.
+    const lockPath = `${path}.lock`
+    const handle = await this.takeRefLock(lockPath)
+    let renamed = false
+    try {
+      try {
+        const lines = ((await readFileOrNull(this.fs, path)) ?? Buffer.alloc(0)).toString('utf8').split('\n')
+        const kept: string[] = []
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i]!
+          if (!line.startsWith('#') && line.endsWith(` ${ref}`)) {
+            if (lines[i + 1]?.startsWith('^')) i++ // the peeled value of an annotated tag goes with it
+            continue
+          }
+          kept.push(line)
+        }
+        if (kept.length === lines.length) return
+        await handle.writeFile(kept.join('\n'))
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      await this.fs.rename(lockPath, path)
+      renamed = true
+    } catch (err) {
+      throw ioError(err, path, 'rewrite')
+    } finally {
+      if (!renamed) await this.fs.unlink(lockPath).catch(() => undefined)
+    }
   }
 
   /** git waits briefly for a ref lock (core.filesRefLockTimeout); so do we, then give up with a typed error. */

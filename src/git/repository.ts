@@ -1,7 +1,7 @@
 import { dirname } from 'node:path'
 import git from 'isomorphic-git'
 import { CorruptObjectError } from '../errors/index.js'
-import { TEMP_SUFFIX, mkdirp, tempPathFor, writeAndSync } from '../io/atomic.js'
+import { TEMP_SUFFIX, mkdirp, tempPathFor, writeAndSync, writeFileAtomic } from '../io/atomic.js'
 import { ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import {
   compareTreeEntries,
@@ -372,6 +372,179 @@ export class Repository {
     return (await this.flatten(commit.tree)).map((f) => entryWithoutStat(f.path, f.oid, parseInt(f.mode, 8)))
   }
 
+  /** The blob id of a working-tree file, or `null` when it is missing (or not a regular file). */
+  async hashWorkingFile(path: string): Promise<string | null> {
+    const target = `${this.dir}/${path}`
+    try {
+      const st = await this.fs.lstat(target)
+      if (!st.isFile()) return null
+      return ObjectDatabase.hash('blob', await this.fs.readFile(target))
+    } catch (err) {
+      if (isNotFound(err)) return null
+      throw ioError(err, target, 'read')
+    }
+  }
+
+  /**
+   * Files whose working-tree or staged state differs from `treeOid` (normally HEAD's tree):
+   * modified, deleted, or staged changes. Also `untrackedIn`: paths of another tree that exist
+   * untracked on disk with other content, which switching to that tree would overwrite.
+   * Unchanged stat data lets us skip hashing, as git does.
+   */
+  async changedFiles(treeOid: string | null, untrackedIn: string | null = null): Promise<string[]> {
+    const tracked = new Map((treeOid ? await this.flatten(treeOid) : []).map((f) => [f.path, f.oid]))
+    const index = (await this.readIndex()) ?? []
+    const indexed = new Map(index.map((e) => [e.path, e]))
+    const dirty: string[] = []
+    for (const [path, oid] of tracked) {
+      const entry = indexed.get(path)
+      if (entry && entry.oid !== oid) {
+        dirty.push(path)
+        continue
+      }
+      if (entry && (await this.statMatches(entry))) continue
+      if ((await this.hashWorkingFile(path)) !== oid) dirty.push(path)
+    }
+    for (const e of index) if (!tracked.has(e.path)) dirty.push(e.path)
+    if (untrackedIn) {
+      for (const f of await this.flatten(untrackedIn)) {
+        if (tracked.has(f.path) || indexed.has(f.path)) continue
+        const onDisk = await this.hashWorkingFile(f.path)
+        if (onDisk !== null && onDisk !== f.oid) dirty.push(f.path)
+      }
+    }
+    return [...new Set(dirty)].sort()
+  }
+
+  private async statMatches(e: IndexEntry): Promise<boolean> {
+    if (e.mtimeSec === 0 && e.size === 0 && e.ino === 0) return false
+    try {
+      const st = await this.fs.lstat(`${this.dir}/${e.path}`, { bigint: true })
+      const fresh = entryFromStat(e.path, e.oid, st)
+      return fresh.size === e.size && fresh.mtimeSec === e.mtimeSec && fresh.mtimeNsec === e.mtimeNsec && fresh.ino === e.ino && fresh.ctimeSec === e.ctimeSec
+    } catch (err) {
+      if (isNotFound(err)) return false
+      throw ioError(err, `${this.dir}/${e.path}`, 'stat')
+    }
+  }
+
+  /** Where an interrupted multi-file working-tree update is recorded until it completes. */
+  get journalPath(): string {
+    return `${this.gitdir}/evogit/pending.json`
+  }
+
+  /**
+   * Moves the working tree and index from one tree to another around `moveRef`, the commit
+   * point (a branch CAS or a HEAD switch). A journal written before the move lets `recoverPending`
+   * finish the job if the process dies half-way through the files, so a crash never leaves a
+   * half-switched working tree that looks like user edits.
+   */
+  async switchTree(options: { op: string; from: string | null; to: string; moveRef: () => Promise<void> }): Promise<{ written: string[]; removed: string[] }> {
+    const { from, to } = options
+    await writeFileAtomicHere(this, this.journalPath, JSON.stringify({ op: options.op, from, to, pid: process.pid, startedAt: new Date().toISOString() }))
+    try {
+      await options.moveRef()
+    } catch (err) {
+      await this.fs.unlink(this.journalPath).catch(() => undefined)
+      throw err
+    }
+    const result = await this.applyTreeToWorkingTree(from, to, () => true)
+    await this.fs.unlink(this.journalPath).catch(() => undefined)
+    return result
+  }
+
+  /**
+   * Finishes a working-tree switch that a crash interrupted, if its ref move happened; files a
+   * user changed since (content matching neither side) are left alone and reported.
+   */
+  async recoverPending(): Promise<{ completed: boolean; kept: string[] } | null> {
+    const raw = await readFileOrNull(this.fs, this.journalPath)
+    if (raw === null) return null
+    let journal: { from: string | null; to: string }
+    try {
+      journal = JSON.parse(raw.toString('utf8')) as { from: string | null; to: string }
+    } catch {
+      await this.fs.unlink(this.journalPath).catch(() => undefined)
+      return { completed: false, kept: [] }
+    }
+    const head = await this.refs.head()
+    const headTree = head.oid ? (await this.readCommit(head.oid)).tree : null
+    if (headTree !== journal.to) {
+      // The ref never moved: no file was touched yet, so there is nothing to finish.
+      await this.fs.unlink(this.journalPath).catch(() => undefined)
+      return { completed: false, kept: [] }
+    }
+    const kept: string[] = []
+    const fromFiles = new Map((journal.from ? await this.flatten(journal.from) : []).map((f) => [f.path, f.oid]))
+    const toFiles = new Map((await this.flatten(journal.to)).map((f) => [f.path, f.oid]))
+    await this.applyTreeToWorkingTree(journal.from, journal.to, async (path) => {
+      const onDisk = await this.hashWorkingFile(path)
+      const ok = onDisk === null || onDisk === fromFiles.get(path) || onDisk === toFiles.get(path)
+      if (!ok) kept.push(path)
+      return ok
+    })
+    await this.fs.unlink(this.journalPath).catch(() => undefined)
+    return { completed: true, kept }
+  }
+
+  private async applyTreeToWorkingTree(
+    from: string | null,
+    to: string,
+    mayTouch: (path: string) => boolean | Promise<boolean>,
+  ): Promise<{ written: string[]; removed: string[] }> {
+    const fromFiles = new Map((from ? await this.flatten(from) : []).map((f) => [f.path, f.oid]))
+    const toFiles = await this.flatten(to)
+    const written: string[] = []
+    const removed: string[] = []
+    const current = new Map(((await this.readIndex()) ?? []).map((e) => [e.path, e]))
+    const next: IndexEntry[] = []
+    for (const f of toFiles) {
+      const existing = current.get(f.path)
+      if (fromFiles.get(f.path) === f.oid && existing?.oid === f.oid && ((await this.statMatches(existing)) || (await this.hashWorkingFile(f.path)) === f.oid)) {
+        next.push(existing)
+        continue
+      }
+      if (!(await mayTouch(f.path))) {
+        next.push(entryWithoutStat(f.path, f.oid))
+        continue
+      }
+      const content = await this.objects.readTyped(f.oid, 'blob')
+      const prepared = await this.prepareFile(f.path, content, f.oid)
+      const target = `${this.dir}/${f.path}`
+      try {
+        await this.fs.rename(prepared.tmp, target)
+        next.push(entryFromStat(f.path, f.oid, await this.fs.stat(target, { bigint: true })))
+      } catch (err) {
+        await this.discardFiles([prepared])
+        throw ioError(err, target, 'write')
+      }
+      written.push(f.path)
+    }
+    const keep = new Set(toFiles.map((f) => f.path))
+    for (const path of fromFiles.keys()) {
+      if (keep.has(path) || !(await mayTouch(path))) continue
+      await this.fs.unlink(`${this.dir}/${path}`).catch((err: unknown) => {
+        if (!isNotFound(err)) throw ioError(err, `${this.dir}/${path}`, 'remove')
+      })
+      removed.push(path)
+      await this.removeEmptyParents(path)
+    }
+    await this.writeIndex(next)
+    return { written, removed }
+  }
+
+  private async removeEmptyParents(path: string): Promise<void> {
+    let dir = dirname(path)
+    while (dir !== '.' && dir !== '') {
+      try {
+        await this.fs.rmdir(`${this.dir}/${dir}`)
+      } catch {
+        return // not empty, or already gone
+      }
+      dir = dirname(dir)
+    }
+  }
+
   /** Temp files we left behind, by the process that made them (for repair). */
   async listTempFiles(dir: string): Promise<string[]> {
     try {
@@ -381,6 +554,10 @@ export class Repository {
       throw ioError(err, dir, 'list')
     }
   }
+}
+
+async function writeFileAtomicHere(repo: Repository, path: string, text: string): Promise<void> {
+  await writeFileAtomic(repo.fs, path, text, { mkdir: true, sync: repo.sync })
 }
 
 function findIndex(entries: readonly TreeEntry[], name: string): number {

@@ -5,3 +5,19 @@ import { format } from 'date-fns'
 export function formatUtc(date: Date): string {
   return format(new UTCDate(date.getTime()), "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 }
+
+/** A compact UTC stamp for ref names (no `:` allowed there), e.g. `20261124T032428123Z`. */
+export function formatStamp(date: Date): string {
+  return format(new UTCDate(date.getTime()), "yyyyMMdd'T'HHmmssSSS'Z'")
+}
+
+/** The ISO time of a {@link formatStamp} stamp (an optional `-N` uniqueness suffix is ignored), or `null`. */
+export function parseStamp(stamp: string): string | null {
+  const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)(\d{3})Z(?:-\d+)?$/.exec(stamp)
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${m[7]}Z` : null
+}
+
+/** A git timestamp (seconds) as ISO 8601 UTC. */
+export function fromGitTime(seconds: number): string {
+  return formatUtc(new Date(seconds * 1000))
+}

@@ -21,6 +21,8 @@ export interface StoreContext<T = unknown> {
   readonly author: Author
   readonly clock: () => Date
   readonly lock: WriteLock
+  /** The field `diff` matches individuals by, when the caller names none. */
+  readonly diffKey: string | undefined
 }
 
 /** A commit a read operation should look at, and how the caller named it (for messages). */

@@ -1,5 +1,8 @@
 import type { Sidecar } from '../model/sidecar.js'
+import type { FieldChange, StatsDiff } from '../model/diff.js'
 import type { ScoreStats } from '../model/stats.js'
+
+export type { FieldChange, StatsDiff }
 
 /** A generation on some ref: `3` means generation 3 on the current branch. */
 export type GenerationSpec = number | { ref: string; generation: number }
@@ -63,12 +66,6 @@ export interface TagSummary {
   taggedAt: string | null
 }
 
-/** One changed field of an individual: `path` inside it, old and new values. */
-export interface FieldChange {
-  path: (string | number)[]
-  old: unknown
-  new: unknown
-}
 
 /** The semantic difference between two populations, as plain data. */
 export interface PopulationDiff<T> {
@@ -81,5 +78,5 @@ export interface PopulationDiff<T> {
   changed: { key: string; fields: FieldChange[] }[]
   unchanged: number
   /** Per objective: statistics on each side and `to - from` for each statistic. */
-  stats: Record<string, { from: ScoreStats[string] | null; to: ScoreStats[string] | null; delta: Partial<Record<'count' | 'min' | 'max' | 'mean' | 'median' | 'stdev', number>> }>
+  stats: StatsDiff
 }

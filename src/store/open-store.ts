@@ -41,6 +41,11 @@ export interface OpenStoreOptions<S extends z.ZodType = typeof anyIndividualSche
   durable?: boolean
   /** The cross-process write lock's timeouts. */
   lock?: WriteLockOptions
+  /**
+   * The field that identifies an individual across generations, for `diff`. By default `id` when
+   * the schema (or every individual) has one, else `name` (personas), else the position.
+   */
+  key?: string
 }
 
 /**
@@ -84,6 +89,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     author: options.author ?? (await defaultAuthor(repo)),
     clock: options.clock ?? (() => new Date()),
     lock: new WriteLock(repo.gitdir, options.lock),
+    diffKey: options.key,
   }
   if (importInPlace) await importGenerations({ ctx, from: dir, fs })
   return createStore<z.output<S>, z.input<S>>(ctx, fs)
@@ -144,6 +150,8 @@ async function openOrCreateRepository(
 async function initialise(fs: StoreFs, dir: string, defaultBranch: string, durable: boolean): Promise<Repository> {
   const repo = await Repository.init({ fs, dir, defaultBranch, sync: durable })
   await repo.setConfig('evogit.formatVersion', String(STORE_FORMAT_VERSION))
+  // The branch a store started on never counts as forked from another one.
+  await repo.setConfig('evogit.rootBranch', defaultBranch)
   return repo
 }
 

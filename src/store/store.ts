@@ -1,15 +1,29 @@
 import type { StoreFs } from '../io/fs.js'
 import type { Sidecar } from '../model/sidecar.js'
+import { archives } from './archives.js'
+import { branch } from './branch.js'
+import { branches } from './branches.js'
+import { checkout, type CheckoutResult } from './checkout.js'
 import type { StoreContext } from './context.js'
+import { diff } from './diff.js'
+import { currentBranch } from './history.js'
+import type { ArchivedTip, BranchSummary, GenerationSpec, LogEntry, PopulationDiff, ResumePoint, TagSummary } from './history-types.js'
 import { importGenerations, type ImportProgress, type ImportResult } from './import-generations.js'
 import { listGenerations } from './list-generations.js'
 import { loadGeneration, type ReadOptions } from './load-generation.js'
 import { loadMetadata } from './load-metadata.js'
+import { log } from './log.js'
+import { restoreArchive, type RestoreArchiveResult } from './restore-archive.js'
+import { resume } from './resume.js'
+import { rollback, type RollbackResult } from './rollback.js'
 import { saveGeneration, type SaveOptions, type SaveResult } from './save-generation.js'
+import { tag } from './tag.js'
+import { tags } from './tags.js'
 
 /**
  * An open store. `T` is what loading returns (the schema's output type), `TIn` what saving
- * accepts (its input type); both follow the schema given to `openStore`.
+ * accepts (its input type); both follow the schema given to `openStore`. Every method is the
+ * operation of the same name in `src/store/`, bound to this store.
  */
 export interface Store<T, TIn = T> {
   /** The absolute store directory. */
@@ -17,8 +31,7 @@ export interface Store<T, TIn = T> {
 
   /**
    * Validates and commits one generation: `gen_<n>.json` plus its metadata sidecar, in one commit
-   * on the current branch. See {@link saveGeneration}.
-   *
+   * on the current branch.
    * @example
    * ```ts
    * const { commit } = await store.saveGeneration(0, population, { scores, meta: { seed: 42 } })
@@ -27,18 +40,16 @@ export interface Store<T, TIn = T> {
   saveGeneration(generation: number, population: readonly TIn[], options?: SaveOptions<T>): Promise<SaveResult>
 
   /**
-   * The population of a generation, validated by the schema; `[]` when absent.
-   *
+   * The population of a generation on the current branch (or `ref`), validated; `[]` when absent.
    * @example
    * ```ts
-   * const population = await store.loadGeneration(3, { ref: 'main' })
+   * const population = await store.loadGeneration(3, { ref: 'high-mutation' })
    * ```
    */
   loadGeneration(generation: number, options?: ReadOptions): Promise<T[]>
 
   /**
    * Sorted generation ids on the current branch (or `ref`).
-   *
    * @example
    * ```ts
    * await store.listGenerations() // [0, 1, 2]
@@ -48,7 +59,6 @@ export interface Store<T, TIn = T> {
 
   /**
    * The metadata sidecar of a generation, or `null` when absent.
-   *
    * @example
    * ```ts
    * const { meta, stats } = (await store.loadMetadata(3))!
@@ -57,15 +67,123 @@ export interface Store<T, TIn = T> {
   loadMetadata(generation: number, options?: ReadOptions): Promise<Sidecar | null>
 
   /**
-   * Imports a directory of `gen_*.json` files written by the original Python PersonaStore,
-   * one commit per generation in order.
-   *
+   * Imports a directory of `gen_*.json` files written by the original Python PersonaStore, one
+   * commit per generation, in order.
    * @example
    * ```ts
    * await store.importGenerations({ from: 'old_persona_data' })
    * ```
    */
   importGenerations(options: { from: string; overwrite?: boolean; onProgress?: (p: ImportProgress) => void }): Promise<ImportResult>
+
+  /**
+   * The latest generation with its population and saved `meta`, to continue at `generation + 1`;
+   * `null` for an empty store.
+   * @example
+   * ```ts
+   * const point = await store.resume()
+   * ```
+   */
+  resume(options?: ReadOptions): Promise<ResumePoint<T> | null>
+
+  /**
+   * The checked-out branch, or `null` when HEAD is detached.
+   * @example
+   * ```ts
+   * await store.currentBranch() // 'main'
+   * ```
+   */
+  currentBranch(): Promise<string | null>
+
+  /**
+   * Creates a branch at the commit that saved generation `from` (or at a ref, or the current tip).
+   * @example
+   * ```ts
+   * await store.branch('high-mutation', { from: 3, checkout: true })
+   * ```
+   */
+  branch(name: string, options?: { from?: GenerationSpec | string; checkout?: boolean }): Promise<BranchSummary>
+
+  /**
+   * Switches branches; refuses to overwrite uncommitted edits unless `force`.
+   * @example
+   * ```ts
+   * await store.checkout('main')
+   * ```
+   */
+  checkout(name: string, options?: { force?: boolean }): Promise<CheckoutResult>
+
+  /**
+   * Every branch with its latest generation, best score and fork point.
+   * @example
+   * ```ts
+   * const list = await store.branches()
+   * ```
+   */
+  branches(): Promise<BranchSummary[]>
+
+  /**
+   * Moves the current branch back to generation `n`, archiving the discarded tip.
+   * @example
+   * ```ts
+   * const { archived } = await store.rollback(3)
+   * ```
+   */
+  rollback(generation: number, options?: { force?: boolean }): Promise<RollbackResult>
+
+  /**
+   * Tips set aside by rollbacks, newest first.
+   * @example
+   * ```ts
+   * const list = await store.archives()
+   * ```
+   */
+  archives(): Promise<ArchivedTip[]>
+
+  /**
+   * Puts an archived tip back onto its branch, or as a new branch `as`.
+   * @example
+   * ```ts
+   * await store.restoreArchive(list[0].id)
+   * ```
+   */
+  restoreArchive(archive: string, options?: { as?: string; force?: boolean }): Promise<RestoreArchiveResult>
+
+  /**
+   * Tags a generation with an annotated tag.
+   * @example
+   * ```ts
+   * await store.tag('best-run', 42)
+   * ```
+   */
+  tag(name: string, generation: GenerationSpec, options?: { message?: string }): Promise<TagSummary>
+
+  /**
+   * Every tag with the generation it marks.
+   * @example
+   * ```ts
+   * const list = await store.tags()
+   * ```
+   */
+  tags(): Promise<TagSummary[]>
+
+  /**
+   * One entry per generation, newest first, read from commit trailers.
+   * @example
+   * ```ts
+   * const entries = await store.log({ limit: 20 })
+   * ```
+   */
+  log(options?: ReadOptions & { limit?: number }): Promise<LogEntry[]>
+
+  /**
+   * Semantic diff of two populations.
+   * @example
+   * ```ts
+   * const d = await store.diff(3, { ref: 'high-mutation', generation: 5 })
+   * ```
+   */
+  diff(from: GenerationSpec, to: GenerationSpec, options?: { key?: string }): Promise<PopulationDiff<T>>
 }
 
 /** Binds the per-file operations to one context. */
@@ -77,5 +195,17 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     listGenerations: (options = {}) => listGenerations({ ...options, ctx }),
     loadMetadata: (generation, options = {}) => loadMetadata({ ...options, ctx, generation }),
     importGenerations: (options) => importGenerations({ ...options, ctx, fs }),
+    resume: (options = {}) => resume({ ...options, ctx }),
+    currentBranch: () => currentBranch(ctx),
+    branch: (name, options = {}) => branch({ ...options, ctx, name }),
+    checkout: (name, options = {}) => checkout({ ...options, ctx, name }),
+    branches: () => branches({ ctx }),
+    rollback: (generation, options = {}) => rollback({ ...options, ctx, generation }),
+    archives: () => archives({ ctx }),
+    restoreArchive: (archive, options = {}) => restoreArchive({ ...options, ctx, archive }),
+    tag: (name, generation, options = {}) => tag({ ...options, ctx, name, generation }),
+    tags: () => tags({ ctx }),
+    log: (options = {}) => log({ ...options, ctx }),
+    diff: (from, to, options = {}) => diff({ ...options, ctx, from, to }),
   }
 }

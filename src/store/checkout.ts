@@ -1,0 +1,59 @@
+import { DirtyWorkingTreeError, RefNotFoundError } from '../errors/index.js'
+import { assertRefName } from '../model/refname.js'
+import type { StoreContext } from './context.js'
+
+/** The arguments of {@link checkout}. */
+export interface CheckoutOptions {
+  ctx: StoreContext
+  /** The branch to switch to. */
+  name: string
+  /** Overwrite uncommitted edits in the working tree (they are listed in the result). */
+  force?: boolean
+}
+
+/** What a checkout did. */
+export interface CheckoutResult {
+  branch: string
+  commit: string | null
+  /** Files written into the working tree. */
+  written: string[]
+  /** Files removed from it (present on the old branch only). */
+  removed: string[]
+  /** With `force`: files whose uncommitted edits were overwritten. */
+  discarded: string[]
+}
+
+/**
+ * Switches to a branch: the working tree then shows that branch's files, `git status` is clean,
+ * and later saves go to that branch. Refuses, naming the files, when uncommitted edits would be
+ * overwritten, unless `force` is set: a user's edits are never silently destroyed.
+ *
+ * @throws InvalidRefNameError, RefNotFoundError, DirtyWorkingTreeError.
+ *
+ * @example
+ * ```ts
+ * await store.checkout('high-mutation')
+ * ```
+ */
+export async function checkout(options: CheckoutOptions): Promise<CheckoutResult> {
+  const { ctx, force = false } = options
+  const name = assertRefName(options.name, 'branch')
+  const ref = `refs/heads/${name}`
+  return ctx.lock.run(async () => {
+    const repo = ctx.repo
+    const target = await repo.refs.resolve(ref)
+    if (!target) throw new RefNotFoundError(`branch ${name} does not exist; list branches with \`evogit branch\``, { ref: name })
+    const head = await repo.refs.head()
+    const fromTree = head.oid ? (await repo.readCommit(head.oid)).tree : null
+    const toTree = (await repo.readCommit(target)).tree
+    const dirty = await repo.changedFiles(fromTree, toTree)
+    if (dirty.length > 0 && !force) {
+      throw new DirtyWorkingTreeError(
+        `uncommitted changes would be overwritten by checking out ${name}: ${dirty.slice(0, 10).join(', ')}${dirty.length > 10 ? ', …' : ''}; commit or move them, or force the checkout`,
+        { files: dirty },
+      )
+    }
+    const { written, removed } = await repo.switchTree({ op: 'checkout', from: fromTree, to: toTree, moveRef: () => repo.refs.setHead(ref) })
+    return { branch: name, commit: target, written, removed, discarded: dirty }
+  })
+}

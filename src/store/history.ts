@@ -1,0 +1,168 @@
+import { GenerationNotFoundError, InvalidArgumentError } from '../errors/index.js'
+import type { CommitData } from '../git/format.js'
+import { writeFileAtomic } from '../io/atomic.js'
+import { readFileOrNull } from '../io/fs.js'
+import { parseCommitMessage, type GenerationCommitInfo } from '../model/commit-message.js'
+import { assertGenerationId, generationFileName, parseGenerationFileName } from '../model/generation-id.js'
+import { primaryObjective } from '../model/stats.js'
+import { resolveRef, type StoreContext } from './context.js'
+import type { GenerationSpec } from './history-types.js'
+
+/** One commit met while walking a branch's first-parent history. */
+export interface WalkedCommit {
+  oid: string
+  commit: CommitData
+  /** What the commit's trailers say, or `null` for commits that saved no generation (hand-made ones). */
+  info: GenerationCommitInfo | null
+}
+
+/**
+ * Walks first parents from `tip`, newest first, until `visit` returns `false`. First parents are
+ * the line of saves on a branch; merged-in side lines (from native git) are not generations of it.
+ */
+export async function walkFirstParent(ctx: StoreContext, tip: string, visit: (c: WalkedCommit) => boolean | void | Promise<boolean | void>): Promise<void> {
+  let oid: string | undefined = tip
+  const seen = new Set<string>()
+  while (oid && !seen.has(oid)) {
+    seen.add(oid)
+    const commit = await ctx.repo.readCommit(oid)
+    if ((await visit({ oid, commit, info: parseCommitMessage(commit.message) })) === false) return
+    oid = commit.parents[0]
+  }
+}
+
+/** Generation ids present in a commit's tree. */
+export async function generationsAt(ctx: StoreContext, commit: string): Promise<number[]> {
+  const { tree } = await ctx.repo.readCommit(commit)
+  const ids: number[] = []
+  for (const e of await ctx.repo.readTree(tree)) {
+    const id = e.mode === '40000' ? null : parseGenerationFileName(e.name)
+    if (id !== null) ids.push(id)
+  }
+  return ids.sort((a, b) => a - b)
+}
+
+/**
+ * The commit that saved the version of generation `n` present at `tip`: the newest commit on the
+ * first-parent line that either says so in its trailers or (for commits made by hand with native
+ * git) changed `gen_<n>.json`. Throws when `tip` does not have generation `n`.
+ */
+export async function commitOfGeneration(ctx: StoreContext, tip: string, generation: number, refName: string): Promise<string> {
+  const file = generationFileName(generation)
+  const blobAt = async (oid: string) => (await ctx.repo.entryAt((await ctx.repo.readCommit(oid)).tree, file))?.oid ?? null
+  if ((await blobAt(tip)) === null) {
+    throw new GenerationNotFoundError(`generation ${generation} is not on ${refName}`, { generation, ref: refName })
+  }
+  let found: string | null = null
+  await walkFirstParent(ctx, tip, async ({ oid, commit, info }) => {
+    if (info?.generation === generation) {
+      found = oid
+      return false
+    }
+    // Our own saves touch only their own generation, so only hand-made commits need a tree look.
+    if (info === null) {
+      const parent = commit.parents[0]
+      if (!parent || (await blobAt(oid)) !== (await blobAt(parent))) {
+        found = oid
+        return false
+      }
+    }
+    return true
+  })
+  return found ?? tip
+}
+
+/** A generation spec resolved to the commit that saved it. */
+export interface ResolvedGeneration {
+  ref: string
+  generation: number
+  /** The commit that saved the generation. */
+  commit: string
+  /** The tip of the ref it was found on. */
+  tip: string
+}
+
+/** Resolves `3` (current branch) or `{ ref, generation }` to the commit that saved that generation. */
+export async function resolveGeneration(ctx: StoreContext, spec: GenerationSpec, parameter = 'generation'): Promise<ResolvedGeneration> {
+  const { ref, generation } =
+    typeof spec === 'number'
+      ? { ref: undefined, generation: spec }
+      : typeof spec === 'object' && spec !== null && 'generation' in spec
+        ? spec
+        : invalidSpec(spec, parameter)
+  assertGenerationId(generation, parameter)
+  const resolved = await resolveRef(ctx, ref)
+  if (!resolved.commit) throw new GenerationNotFoundError(`generation ${generation} is not on ${resolved.name}: nothing has been saved there yet`, { generation, ref: resolved.name })
+  return { ref: resolved.name, generation, commit: await commitOfGeneration(ctx, resolved.commit, generation, resolved.name), tip: resolved.commit }
+}
+
+function invalidSpec(spec: unknown, parameter: string): never {
+  throw new InvalidArgumentError(`\`${parameter}\` must be a generation number or { ref, generation }, received ${JSON.stringify(spec)}`, {
+    parameter,
+    expected: 'number | { ref, generation }',
+    received: JSON.stringify(spec) ?? typeof spec,
+  })
+}
+
+/** True when `ancestor` is reachable from `descendant` (all parents, not just first ones). */
+export async function isAncestor(ctx: StoreContext, ancestor: string, descendant: string): Promise<boolean> {
+  const queue = [descendant]
+  const seen = new Set<string>()
+  while (queue.length > 0) {
+    const oid = queue.pop()!
+    if (oid === ancestor) return true
+    if (seen.has(oid)) continue
+    seen.add(oid)
+    queue.push(...(await ctx.repo.readCommit(oid)).parents)
+  }
+  return false
+}
+
+/** Best primary score along a branch, read from trailers only. */
+export async function bestScoreOn(ctx: StoreContext, tip: string): Promise<number | null> {
+  let best: number | null = null
+  await walkFirstParent(ctx, tip, ({ info }) => {
+    if (!info) return
+    const primary = primaryObjective(info.stats)
+    const max = primary === null ? null : (info.stats[primary]?.max ?? null)
+    if (max !== null && (best === null || max > best)) best = max
+  })
+  return best
+}
+
+/** What `branch` recorded about where a branch forked; kept in `.git/evogit/branches.json` (not pushed, so clones fall back to the graph). */
+export interface ForkRecord {
+  from: string
+  generation: number | null
+  commit: string
+  createdAt: string
+}
+
+function forksPath(ctx: StoreContext): string {
+  return `${ctx.repo.gitdir}/evogit/branches.json`
+}
+
+/** Reads the fork records. */
+export async function readForks(ctx: StoreContext): Promise<Record<string, ForkRecord>> {
+  const raw = await readFileOrNull(ctx.repo.fs, forksPath(ctx))
+  if (raw === null) return {}
+  try {
+    return JSON.parse(raw.toString('utf8')) as Record<string, ForkRecord>
+  } catch {
+    return {}
+  }
+}
+
+/** Records (or, with `null`, forgets) where a branch forked. Call under the write lock. */
+export async function writeFork(ctx: StoreContext, branch: string, record: ForkRecord | null): Promise<void> {
+  const forks = await readForks(ctx)
+  if (record) forks[branch] = record
+  else delete forks[branch]
+  await writeFileAtomic(ctx.repo.fs, forksPath(ctx), `${JSON.stringify(forks, null, 2)}\n`, { mkdir: true, sync: ctx.repo.sync })
+}
+
+/** The branch HEAD is on, or `null` when detached. */
+export async function currentBranch(ctx: StoreContext): Promise<string | null> {
+  const head = await ctx.repo.refs.head()
+  return head.ref?.startsWith('refs/heads/') ? head.ref.slice('refs/heads/'.length) : null
+}
