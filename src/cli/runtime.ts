@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { NotAStoreError } from '../errors/index.js'
-import { openStore } from '../store/open-store.js'
-import { withHistory, type CliStore } from './history.js'
+import type { Store } from '../store/store.js'
 import { loadSchema } from './load-schema.js'
 import { createProgress, type Progress } from './progress.js'
 import { createStyle, shouldColor, type Style } from './format/color.js'
+
+/** A store as the CLI opens it: the schema is only known at run time. */
+export type CliStore = Store<unknown, unknown>
 
 /** Everything the CLI touches outside itself, so the entry point is the only place that knows `process`. */
 export interface Io {
@@ -69,8 +71,9 @@ export function commandContext(io: Io, command: Command): CommandContext {
         throw new NotAStoreError(`${dir} is not an evogit store`, { dir, reason: 'no store' })
       }
       const schema = await loadSchema({ spec: globals.schema, cwd: io.cwd })
-      const store = await openStore({ dir, ...(schema ? { schema } : {}), ...(options.adopt ? { adopt: true } : {}) })
-      return withHistory(store)
+      // Loaded on first use: the store pulls in git and zod, which --help and usage errors never need.
+      const { openStore } = await import('../store/open-store.js')
+      return openStore({ dir, ...(schema ? { schema } : {}), ...(options.adopt ? { adopt: true } : {}) })
     },
     progress(label) {
       return createProgress({ label, stream: io.stderr, tty: io.stderr.isTTY === true })

@@ -15,7 +15,8 @@ export function registerCheckout(program: Command, cli: Cli): void {
       action<[string], { force?: boolean }>(cli, async (ctx, [name], flags) => {
         const store = await ctx.open()
         const result = await store.checkout(name, { force: flags.force === true })
-        const text = `Switched to branch ${result.branch} (${shortCommit(result.commit)}): ${plural(result.written.length, 'file')} written, ${result.removed.length} removed`
+        const text = `Switched to branch ${result.branch} (${shortCommit(result.commit)}): ${plural(result.written.length, 'file')} written, ${result.removed.length} removed` +
+          (result.discarded.length > 0 ? `\nOverwrote uncommitted edits in ${result.discarded.join(', ')}` : '')
         return { json: result, text }
       }),
     )

@@ -21,6 +21,7 @@ export function registerRollback(program: Command, cli: Cli): void {
           const latest = result.archived.latestGeneration === null ? '' : `generation ${result.archived.latestGeneration}, `
           text += `\nThe previous tip (${latest}${shortCommit(result.archived.commit)}) is archived as ${result.archived.id}; restore it with: evogit archive restore ${result.archived.id}`
         }
+        if (result.discarded.length > 0) text += `\nOverwrote uncommitted edits in ${result.discarded.join(', ')}`
         return { json: result, text }
       }),
     )

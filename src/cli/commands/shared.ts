@@ -1,5 +1,5 @@
 import { GenerationNotFoundError } from '../../errors/index.js'
-import type { CliStore } from '../history.js'
+import type { CliStore } from '../runtime.js'
 
 /**
  * Fails with E_GENERATION_NOT_FOUND when `ref` has no generation `n`. The library reads a

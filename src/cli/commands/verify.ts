@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { EvogitError } from '../../errors/index.js'
 import { exitCodeFor } from '../exit-codes.js'
-import type { CliStore } from '../history.js'
+import type { CliStore } from '../runtime.js'
 import type { Progress } from '../progress.js'
 import { action, examples, type Cli } from '../runtime.js'
 import { plural } from '../format/numbers.js'

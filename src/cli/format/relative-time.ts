@@ -1,4 +1,4 @@
-import { formatDistanceStrict } from 'date-fns'
+import { formatDistanceStrict } from 'date-fns/formatDistanceStrict'
 
 /**
  * "3 minutes ago" (or "in 3 minutes" for a clock that ran ahead), relative to `now`.

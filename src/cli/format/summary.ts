@@ -28,7 +28,7 @@ export function renderSummary(options: { summary: GenerationSummary; style: Styl
   const { summary: s, style, now } = options
   const lines = [style.bold(`generation ${s.generation} on ${s.ref}`)]
   const field = (label: string, value: string) => lines.push(`  ${style.dim(label.padEnd(12))}${value}`)
-  field('individuals', plural(s.populationSize, 'individual'))
+  field('size', plural(s.populationSize, 'individual'))
   field('saved', s.savedAt === null ? '—' : `${s.savedAt} (${relativeTime({ time: s.savedAt, now })})`)
   field('parent', s.parent === null ? 'none (first generation)' : `generation ${s.parent.generation ?? '—'} (${shortCommit(s.parent.commit)})`)
   field('meta', s.meta === null ? '—' : inlineValue(s.meta, 100))
