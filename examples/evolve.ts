@@ -133,14 +133,13 @@ async function main(): Promise<void> {
     },
   })
   const store = await openStore({ dir: values.dir, schema: personaSchema })
-  const ids = await store.listGenerations()
-  const last = ids.at(-1)
+  const point = await store.resume()
   let settings: Settings
   let rng: Rng
   let population: Persona[]
   let start: number
   let nextName: number
-  if (last === undefined) {
+  if (point === null) {
     settings = { populationSize: Number(values.population), mutationRate: Number(values['mutation-rate']), eliteCount: 2, tournament: 3, seed: Number(values.seed) }
     rng = new Rng(settings.seed)
     population = Array.from({ length: settings.populationSize }, (_, i) => randomPersona(rng, i))
@@ -149,15 +148,15 @@ async function main(): Promise<void> {
     console.log(`new run in ${store.dir} (seed ${settings.seed}, population ${settings.populationSize})`)
   } else {
     // Resume exactly: same settings, same RNG state, next generation id. Never restart at 0.
-    const sidecar = await store.loadMetadata(last)
-    const meta = sidecar?.meta as { settings: Settings; rngState: number; nextName: number } | undefined
-    if (!meta?.settings) throw new Error(`generation ${last} has no evolution settings in its metadata; cannot resume`)
+    const meta = point.meta as { settings?: Settings; rngState: number; nextName: number } | null
+    const scores = point.sidecar?.scores['score']
+    if (!meta?.settings || !scores) throw new Error(`generation ${point.generation} has no evolution settings or scores in its metadata; cannot resume`)
     settings = meta.settings
     rng = new Rng(meta.rngState)
     nextName = meta.nextName
-    population = nextGeneration(rng, await store.loadGeneration(last), sidecar!.scores['score']!, settings, () => nextName++)
-    start = last + 1
-    console.log(`resuming ${store.dir} at generation ${start} (after ${ids.length} saved generations)`)
+    population = nextGeneration(rng, point.population, scores, settings, () => nextName++)
+    start = point.generation + 1
+    console.log(`resuming ${store.dir} at generation ${start} (branch ${point.ref})`)
   }
   const count = Number(values.generations)
   for (let g = start; g < start + count; g++) {

@@ -428,6 +428,31 @@ export class Repository {
     }
   }
 
+  /**
+   * Paths among `paths` whose working-tree file holds content that is in neither `treeOid` nor
+   * `incoming` (path → blob id about to be written): hand edits or untracked files that writing
+   * there would destroy. The common case, a missing file, costs one lstat.
+   */
+  async unsavedEdits(treeOid: string | null, incoming: ReadonlyMap<string, () => string>): Promise<string[]> {
+    const out: string[] = []
+    const index = new Map(((await this.readIndex()) ?? []).map((e) => [e.path, e]))
+    for (const [path, incomingOid] of incoming) {
+      try {
+        await this.fs.lstat(`${this.dir}/${path}`)
+      } catch (err) {
+        if (isNotFound(err)) continue
+        throw ioError(err, `${this.dir}/${path}`, 'stat')
+      }
+      const committed = treeOid ? ((await this.entryAt(treeOid, path))?.oid ?? null) : null
+      const entry = index.get(path)
+      if (committed !== null && entry?.oid === committed && (await this.statMatches(entry))) continue
+      const onDisk = await this.hashWorkingFile(path)
+      if (onDisk === null || onDisk === committed || onDisk === incomingOid()) continue
+      out.push(path)
+    }
+    return out
+  }
+
   /** Where an interrupted multi-file working-tree update is recorded until it completes. */
   get journalPath(): string {
     return `${this.gitdir}/evogit/pending.json`

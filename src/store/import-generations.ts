@@ -34,6 +34,8 @@ export interface ImportGenerationsOptions<T> {
   /** Called after each generation is committed. */
   onProgress?: (progress: ImportProgress) => void
   fs: StoreFs
+  /** Internal: the source directory is the store itself (adoption in place). */
+  inPlace?: boolean
 }
 
 /**
@@ -87,6 +89,7 @@ export async function importGenerations<T>(options: ImportGenerationsOptions<T>)
         population: population as unknown[],
         meta: { importedFrom: path },
         overwrite: options.overwrite ?? false,
+        adoptWorkingFile: options.inPlace ?? false,
       })
       result.imported.push({ generation: id, commit: saved.commit })
     } catch (err) {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import * as z from 'zod'
 import { InvalidArgumentError, NotAStoreError } from '../errors/index.js'
 import { Repository } from '../git/repository.js'
-import { ioError, isNotFound, nodeStoreFs, type StoreFs } from '../io/fs.js'
+import { ioError, isNotFound, nodeStoreFs, readFileOrNull, type StoreFs } from '../io/fs.js'
 import { WriteLock, type WriteLockOptions } from '../io/lock.js'
 import { keyOrderFor } from '../model/canonical-json.js'
 import { EVOGIT_DIR } from '../model/generation-id.js'
@@ -91,7 +91,10 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     lock: new WriteLock(repo.gitdir, options.lock),
     diffKey: options.key,
   }
-  if (importInPlace) await importGenerations({ ctx, from: dir, fs })
+  // A checkout or rollback that crashed half-way left a journal; finish it under the write lock,
+  // which a live writer holds for the whole operation, so we never race a running one.
+  if ((await readFileOrNull(fs, repo.journalPath)) !== null) await ctx.lock.run(() => repo.recoverPending())
+  if (importInPlace) await importGenerations({ ctx, from: dir, fs, inPlace: true })
   return createStore<z.output<S>, z.input<S>>(ctx, fs)
 }
 

@@ -1,4 +1,5 @@
-import { DetachedHeadError, GenerationExistsError, InvalidArgumentError } from '../errors/index.js'
+import { DetachedHeadError, DirtyWorkingTreeError, GenerationExistsError, InvalidArgumentError } from '../errors/index.js'
+import { ObjectDatabase } from '../git/objects.js'
 import { canonicalJson, keyOrderFor } from '../model/canonical-json.js'
 import { formatCommitMessage, parseCommitMessage } from '../model/commit-message.js'
 import { assertGenerationId, generationFileName, sidecarPath } from '../model/generation-id.js'
@@ -48,6 +49,11 @@ export interface SaveGenerationOptions<T> extends SaveOptions<T> {
   ctx: StoreContext<T>
   generation: number
   population: readonly unknown[]
+  /**
+   * Internal, for adopting a directory in place: the untracked `gen_<n>.json` already there is
+   * the very data being saved, so writing its canonical form over it loses nothing.
+   */
+  adoptWorkingFile?: boolean
 }
 
 /**
@@ -63,7 +69,8 @@ export interface SaveGenerationOptions<T> extends SaveOptions<T> {
  * @param options - The store context, the generation id, the population and {@link SaveOptions}.
  * @returns The new commit and what was recorded.
  * @throws InvalidGenerationIdError, InvalidPopulationError, InvalidScoresError, InvalidJsonError,
- *   GenerationExistsError, DetachedHeadError, ConcurrentUpdateError, StoreIOError.
+ *   GenerationExistsError, DetachedHeadError, DirtyWorkingTreeError (a hand-edited or untracked
+ *   file is in the way), ConcurrentUpdateError, StoreIOError.
  *
  * @example
  * ```ts
@@ -101,6 +108,22 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
         branch,
         commit: head.oid!,
       })
+    }
+    if (!options.adoptWorkingFile) {
+      // Never clobber a file the user put or edited there by hand: it is not in git yet.
+      const clobbered = await repo.unsavedEdits(
+        parentCommit?.tree ?? null,
+        new Map([
+          [file, () => ObjectDatabase.hash('blob', populationBytes)],
+          [metaPath, () => ''],
+        ]),
+      )
+      if (clobbered.length > 0) {
+        throw new DirtyWorkingTreeError(
+          `${clobbered.join(' and ')} in the working tree ${clobbered.length === 1 ? 'has' : 'have'} uncommitted content that saving generation ${generation} would overwrite; commit or move ${clobbered.length === 1 ? 'it' : 'them'} first`,
+          { files: clobbered },
+        )
+      }
     }
     const now = ctx.clock()
     const parentInfo = parentCommit ? parseCommitMessage(parentCommit.message) : null

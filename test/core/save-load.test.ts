@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
 import { openStore, personaSchema } from '../../src/index.js'
+import { keyOrderFor } from '../../src/model/canonical-json.js'
+import { serializePopulation } from '../../src/model/population.js'
 import { codeOf, errorOf, expectCleanRepo, fixedClock, git, gitBlob, population, persona, pythonReader, snapshot, tempDir } from '../helpers.js'
 
 type Issues = { issues: { index: number; path: unknown[] }[] }
@@ -259,5 +261,26 @@ describe('openStore', () => {
     const [first] = await store.loadGeneration(0)
     expect(first?.genome).toEqual([1, 2])
     expect(await codeOf(store.saveGeneration(1, [{ genome: ['a'], id: 'x' }] as never))).toBe('E_INVALID_POPULATION')
+  })
+})
+
+describe('saving never clobbers files the user put in the working tree', () => {
+  it('refuses to overwrite an untracked or hand-edited gen file, naming it, and changes nothing', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir, schema: personaSchema })
+    await store.saveGeneration(0, population(2))
+    writeFileSync(join(dir, 'gen_1.json'), '["copied in by hand"]')
+    const before = snapshot(dir)
+    const err = await errorOf<{ files: string[] }>(store.saveGeneration(1, population(2, 1)))
+    expect(err.code).toBe('E_DIRTY_WORKTREE')
+    expect(err.data.files).toEqual(['gen_1.json'])
+    expect(snapshot(dir)).toEqual(before)
+    // The same content as the file on disk is not a conflict: nothing would be lost.
+    writeFileSync(join(dir, 'gen_1.json'), serializePopulation(population(2, 1), keyOrderFor(personaSchema)))
+    await store.saveGeneration(1, population(2, 1))
+    // A hand edit to a committed generation blocks an overwrite of it.
+    writeFileSync(join(dir, 'gen_0.json'), '[]')
+    expect(await codeOf(store.saveGeneration(0, population(2, 5), { overwrite: true }))).toBe('E_DIRTY_WORKTREE')
+    expect(readFileSync(join(dir, 'gen_0.json'), 'utf8')).toBe('[]')
   })
 })
