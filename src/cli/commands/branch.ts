@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { InvalidArgumentError } from '../../errors/index.js'
 import type { BranchSummary } from '../../store/history-types.js'
 import { fromArgument } from '../input.js'
 import { action, examples, type Cli } from '../runtime.js'
@@ -20,6 +21,9 @@ export function registerBranch(program: Command, cli: Cli): void {
       action<[string | undefined], { from?: ReturnType<typeof fromArgument>; checkout?: boolean }>(cli, async (ctx, [name], flags) => {
         const store = await ctx.open()
         if (name === undefined) {
+          if (flags.from !== undefined || flags.checkout) {
+            throw new InvalidArgumentError('--from and --checkout need the name of the branch to create', { parameter: 'name', expected: 'a branch name', received: 'nothing' })
+          }
           const branches = await store.branches()
           return { json: { branches }, text: renderBranches({ branches, style: ctx.style }) }
         }

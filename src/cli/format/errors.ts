@@ -53,7 +53,7 @@ function explain(err: EvogitError): { message: string; hint?: string } {
     case 'E_REF_NOT_FOUND':
       return { message: err.message, hint: 'evogit branch lists the branches, evogit tags the tags' }
     case 'E_REF_EXISTS':
-      return { message: err.message, hint: 'pick another name' }
+      return { message: err.message, hint: 'evogit branch lists the branches and evogit tags the tags; pick a name that is not taken' }
     case 'E_INVALID_REF_NAME':
       return { message: err.message, hint: 'names follow git\'s rules: no spaces, "..", "~", "^", ":", "?", "*", "[" or "\\", and no leading "-"' }
     case 'E_INVALID_GENERATION_ID':
