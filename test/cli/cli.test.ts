@@ -91,6 +91,9 @@ describe('evogit errors and exit codes', () => {
     expect(unknown.code).toBe(EXIT_CODES.usage)
     expect(unknown.stderr).toMatch(/unknown command 'sav'[\s\S]*Did you mean save\?/)
     expect((await evogit([], o)).code).toBe(EXIT_CODES.usage)
+    const both = await evogit(['save', '2', p0, '--scores', p0, '--score-field', 'age'], o)
+    expect(both.code).toBe(EXIT_CODES.usage)
+    expect(both.stderr).toContain("option '--score-field <name>' cannot be used with option '--scores <file>'")
 
     const elsewhere = tempDir('evogit-cli-empty-')
     const notStore = await evogit(['log'], { cwd: elsewhere })

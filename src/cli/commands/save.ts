@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import type { ScoresInput } from '../../model/scores.js'
 import { generationArgument, readJsonInput } from '../input.js'
 import { action, examples, type Cli } from '../runtime.js'
@@ -21,7 +21,7 @@ export function registerSave(program: Command, cli: Cli): void {
     .argument('<n>', 'the generation id', generationArgument)
     .argument('[file]', 'the population as a JSON array; - or nothing reads stdin', '-')
     .option('--scores <file>', 'a JSON file: one number per individual, or {"objective": [numbers…]}')
-    .option('--score-field <name>', 'take each individual\'s score from this numeric field instead')
+    .addOption(new Option('--score-field <name>', 'take each individual\'s score from this numeric field instead').conflicts('scores'))
     .option('--meta <json-file>', 'your own JSON to keep with the generation (settings, RNG state)')
     .option('--overwrite', 'replace a generation the branch already has (the old version stays in history)')
     .addHelpText('after', examples('evogit save 0 gen0.json --scores scores0.json --meta settings.json', 'my-engine --step | evogit save 7 - --score-field fitness'))
