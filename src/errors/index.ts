@@ -185,3 +185,21 @@ export class DetachedHeadError extends EvogitError<{ commit: string | null }> {
   readonly code = 'E_DETACHED_HEAD' as const
   readonly category = 'conflict' as const
 }
+
+/** Thrown when a remote refuses a push because its branch has commits we do not (pull first). Nothing was overwritten. */
+export class RemoteRejectedError extends EvogitError<{ ref: string; url: string; reason: string }> {
+  readonly code = 'E_REMOTE_REJECTED' as const
+  readonly category = 'conflict' as const
+}
+
+/** Thrown when a pulled branch and the local one both have commits the other lacks; evogit never merges or drops either side. */
+export class DivergedError extends EvogitError<{ branch: string; local: string; remote: string }> {
+  readonly code = 'E_DIVERGED' as const
+  readonly category = 'conflict' as const
+}
+
+/** Thrown when a remote cannot be reached or answers with an error (network, authentication, missing repository). */
+export class RemoteError extends EvogitError<{ url: string; reason: string }> {
+  readonly code = 'E_REMOTE' as const
+  readonly category = 'io' as const
+}

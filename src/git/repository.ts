@@ -78,7 +78,7 @@ export class Repository {
     this.dir = options.dir
     this.gitdir = `${options.dir}/.git`
     this.sync = options.sync ?? true
-    this.isoFs = { promises: options.fs }
+    this.isoFs = { promises: withAtomicWrites(options.fs, this.sync) }
     this.objects = new ObjectDatabase(this.fs, this.gitdir, this.isoFs, { sync: this.sync, level: 1 })
     this.refs = new RefStore(this.fs, this.gitdir, this.isoFs)
   }
@@ -579,6 +579,17 @@ export class Repository {
       throw ioError(err, dir, 'list')
     }
   }
+}
+
+/**
+ * The fs handed to isomorphic-git: the same, except that `writeFile` is atomic. isomorphic-git
+ * writes config, fetched packs and remote-tracking refs in place; through this they can never
+ * be torn by a crash.
+ */
+function withAtomicWrites(fs: StoreFs, sync: boolean): StoreFs {
+  const writeFile = (path: unknown, data: unknown) =>
+    writeFileAtomic(fs, String(path), typeof data === 'string' ? data : (data as Uint8Array), { mkdir: true, sync })
+  return { ...fs, writeFile: writeFile as StoreFs['writeFile'] }
 }
 
 async function writeFileAtomicHere(repo: Repository, path: string, text: string): Promise<void> {

@@ -4,6 +4,7 @@ import { archives } from './archives.js'
 import { branch } from './branch.js'
 import { branches } from './branches.js'
 import { checkout, type CheckoutResult } from './checkout.js'
+import { compact, type CompactOptions, type CompactResult } from './compact.js'
 import type { StoreContext } from './context.js'
 import { diff } from './diff.js'
 import { currentBranch } from './history.js'
@@ -13,10 +14,13 @@ import { listGenerations } from './list-generations.js'
 import { loadGeneration, type ReadOptions } from './load-generation.js'
 import { loadMetadata } from './load-metadata.js'
 import { log } from './log.js'
+import { pull, type PullOptions, type PullResult } from './pull.js'
+import { push, type PushOptions, type PushResult } from './push.js'
 import { restoreArchive, type RestoreArchiveResult } from './restore-archive.js'
 import { resume } from './resume.js'
 import { rollback, type RollbackResult } from './rollback.js'
 import { saveGeneration, type SaveOptions, type SaveResult } from './save-generation.js'
+import { setRemote } from './set-remote.js'
 import { tag } from './tag.js'
 import { tags } from './tags.js'
 
@@ -184,6 +188,44 @@ export interface Store<T, TIn = T> {
    * ```
    */
   diff(from: GenerationSpec, to: GenerationSpec, options?: { key?: string }): Promise<PopulationDiff<T>>
+
+  /**
+   * Records a remote (an ordinary git server URL, without credentials) under a name.
+   * @example
+   * ```ts
+   * await store.setRemote('origin', 'https://git.example.org/lab/run-42.git')
+   * ```
+   */
+  setRemote(name: string, url: string): Promise<void>
+
+  /**
+   * Pushes a branch (default: current) and optionally tags; never forces.
+   * @example
+   * ```ts
+   * await store.push({ tags: true })
+   * ```
+   */
+  push(options?: Omit<PushOptions, 'ctx'>): Promise<PushResult>
+
+  /**
+   * Fetches a branch and fast-forwards the local one; diverged lines are reported, never merged.
+   * @example
+   * ```ts
+   * await store.pull({ branch: 'island-3' })
+   * ```
+   */
+  pull(options?: Omit<PullOptions, 'ctx'>): Promise<PullResult>
+
+  /**
+   * Packs the history with native git's delta compression (`git repack -a -d -f`), outside the
+   * save path. Without native git nothing changes and the result says so. See {@link compact}.
+   *
+   * @example
+   * ```ts
+   * const { compacted, before, after, message } = await store.compact()
+   * ```
+   */
+  compact(options?: CompactOptions): Promise<CompactResult>
 }
 
 /** Binds the per-file operations to one context. */
@@ -207,5 +249,9 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     tags: () => tags({ ctx }),
     log: (options = {}) => log({ ...options, ctx }),
     diff: (from, to, options = {}) => diff({ ...options, ctx, from, to }),
+    setRemote: (name, url) => setRemote({ ctx, name, url }),
+    push: (options = {}) => push({ ...options, ctx }),
+    pull: (options = {}) => pull({ ...options, ctx }),
+    compact: (options = {}) => compact({ ...options, ctx }),
   }
 }

@@ -1,0 +1,319 @@
+import { inflateSync } from 'node:zlib'
+import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
+import type { GitObject, ObjectType } from './objects.js'
+
+/**
+ * Reads objects from the packs native git writes (`git gc`, `git repack`, `evogit compact`),
+ * with node's zlib. isomorphic-git inflates through pako, several times slower, and reading an
+ * old generation from a compacted store means inflating a delta chain of up to `--depth` links,
+ * so this reader is what keeps loading from history close to reading a plain file.
+ *
+ * Only pack index version 2 (what git has written since 2008) is read here; a pack it does not
+ * understand is reported as such, and the caller falls back to isomorphic-git.
+ */
+
+const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' }
+const OFS_DELTA = 6
+const REF_DELTA = 7
+/** Packs up to this size are read into memory once; bigger ones are read entry by entry. */
+const IN_MEMORY_LIMIT = 96 << 20
+/** Resolved objects kept for the delta chains of the next reads (by total content size). */
+const CACHE_BYTES = 64 << 20
+
+interface PackIndex {
+  name: string
+  packPath: string
+  fanout: Uint32Array
+  oids: Buffer
+  offsets: Float64Array
+  /** Every entry's offset, ascending: an entry ends where the next one starts. */
+  sortedOffsets: Float64Array
+  packSize: number
+  data: Buffer | null
+}
+
+/** Thrown when a pack uses something this reader does not implement; the caller falls back. */
+export class UnsupportedPackError extends Error {}
+
+/** The packs of one repository, with a bounded cache of resolved objects. */
+export class PackReader {
+  private packs: PackIndex[] | null = null
+  private readonly cache = new Map<string, GitObject>()
+  private cacheBytes = 0
+
+  constructor(
+    private readonly fs: StoreFs,
+    private readonly gitdir: string,
+    /** Resolves a REF_DELTA base that lives outside the pack (loose, or in another pack). */
+    private readonly readBase: (oid: string) => Promise<GitObject>,
+  ) {}
+
+  /** Drops every cached index and object (after a repack replaced the packs). */
+  forget(): void {
+    this.packs = null
+    this.cache.clear()
+    this.cacheBytes = 0
+  }
+
+  /**
+   * The object, or `null` when no pack has it. With `rescan`, a miss lists the pack directory
+   * again first (another process may have repacked); without it, a miss costs no I/O, which is
+   * what lets a reader try the packs before the loose objects.
+   */
+  async read(oid: string, rescan = true): Promise<GitObject | null> {
+    let found = this.find(await this.loadPacks(), oid)
+    if (!found && rescan && (await this.packsChanged())) {
+      this.forget()
+      found = this.find(await this.loadPacks(), oid)
+    }
+    if (!found) return null
+    try {
+      return await this.readAt(found.pack, found.offset)
+    } catch (err) {
+      if (!isNotFound(err) && !isNotFound((err as { cause?: unknown }).cause)) throw err
+      // The pack was deleted under us (a concurrent repack): list the packs again, once.
+      this.forget()
+      const again = this.find(await this.loadPacks(), oid)
+      return again ? this.readAt(again.pack, again.offset) : null
+    }
+  }
+
+  /** True when the pack directory no longer lists exactly the packs we loaded. */
+  private async packsChanged(): Promise<boolean> {
+    const loaded = (this.packs ?? []).map((p) => p.packPath.slice(p.packPath.lastIndexOf('/') + 1)).sort()
+    let names: string[]
+    try {
+      names = (await this.fs.readdir(`${this.gitdir}/objects/pack`)).filter((n) => n.endsWith('.pack')).sort()
+    } catch (err) {
+      if (isNotFound(err)) names = []
+      else throw ioError(err, `${this.gitdir}/objects/pack`, 'list')
+    }
+    return names.length !== loaded.length || names.some((n, i) => n !== loaded[i])
+  }
+
+  private find(packs: PackIndex[], oid: string): { pack: PackIndex; offset: number } | null {
+    const key = Buffer.from(oid, 'hex')
+    if (key.length !== 20) return null
+    const first = key[0]!
+    for (const pack of packs) {
+      let lo = first === 0 ? 0 : pack.fanout[first - 1]!
+      let hi = pack.fanout[first]! - 1
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1
+        const cmp = pack.oids.compare(key, 0, 20, mid * 20, mid * 20 + 20)
+        if (cmp === 0) return { pack, offset: pack.offsets[mid]! }
+        if (cmp > 0) hi = mid - 1
+        else lo = mid + 1
+      }
+    }
+    return null
+  }
+
+  private async loadPacks(): Promise<PackIndex[]> {
+    if (this.packs) return this.packs
+    const dir = `${this.gitdir}/objects/pack`
+    let names: string[]
+    try {
+      names = await this.fs.readdir(dir)
+    } catch (err) {
+      if (isNotFound(err)) return (this.packs = [])
+      throw ioError(err, dir, 'list')
+    }
+    const packs: PackIndex[] = []
+    for (const name of names.filter((n) => n.endsWith('.idx')).sort()) {
+      const base = name.slice(0, -4)
+      if (!names.includes(`${base}.pack`)) continue
+      packs.push(await this.loadIndex(`${dir}/${name}`, `${dir}/${base}.pack`))
+    }
+    return (this.packs = packs)
+  }
+
+  private async loadIndex(idxPath: string, packPath: string): Promise<PackIndex> {
+    let idx: Buffer
+    let packSize: number
+    try {
+      idx = await this.fs.readFile(idxPath)
+      packSize = (await this.fs.stat(packPath)).size
+    } catch (err) {
+      throw ioError(err, idxPath, 'read')
+    }
+    if (idx.length < 8 + 1024 || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) {
+      throw new UnsupportedPackError(`${idxPath} is not a version 2 pack index`)
+    }
+    const fanout = new Uint32Array(256)
+    for (let i = 0; i < 256; i++) fanout[i] = idx.readUInt32BE(8 + i * 4)
+    const count = fanout[255]!
+    const oidsStart = 8 + 1024
+    const offsetsStart = oidsStart + count * 20 + count * 4
+    const largeStart = offsetsStart + count * 4
+    if (idx.length < largeStart + 40) throw new UnsupportedPackError(`${idxPath} is truncated`)
+    const offsets = new Float64Array(count)
+    for (let i = 0; i < count; i++) {
+      const small = idx.readUInt32BE(offsetsStart + i * 4)
+      if (small & 0x80000000) {
+        const at = largeStart + (small & 0x7fffffff) * 8
+        offsets[i] = idx.readUInt32BE(at) * 2 ** 32 + idx.readUInt32BE(at + 4)
+      } else offsets[i] = small
+    }
+    const sortedOffsets = Float64Array.from(offsets).sort()
+    const data = packSize <= IN_MEMORY_LIMIT ? await this.fs.readFile(packPath).catch((err: unknown) => Promise.reject(ioError(err, packPath, 'read'))) : null
+    return { name: idxPath, packPath, fanout, oids: Buffer.from(idx.subarray(oidsStart, oidsStart + count * 20)), offsets, sortedOffsets, packSize, data }
+  }
+
+  /** The bytes of the entry at `offset` (header and compressed data). */
+  private async entryBytes(pack: PackIndex, offset: number): Promise<Buffer> {
+    const sorted = pack.sortedOffsets
+    let lo = 0
+    let hi = sorted.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (sorted[mid]! <= offset) lo = mid
+      else hi = mid - 1
+    }
+    const end = lo + 1 < sorted.length ? sorted[lo + 1]! : pack.packSize - 20
+    if (pack.data) return pack.data.subarray(offset, end)
+    const handle = await this.fs.open(pack.packPath, 'r').catch((err: unknown) => Promise.reject(ioError(err, pack.packPath, 'open')))
+    try {
+      const buf = Buffer.allocUnsafe(end - offset)
+      const { bytesRead } = await handle.read(buf, 0, buf.length, offset)
+      return buf.subarray(0, bytesRead)
+    } finally {
+      await handle.close()
+    }
+  }
+
+  /** Resolves the entry at `offset`, walking its delta chain down to a whole object and back up. */
+  private async readAt(pack: PackIndex, offset: number): Promise<GitObject> {
+    const chain: Buffer[] = []
+    let base: GitObject | null = null
+    let at = offset
+    const seen: number[] = []
+    for (;;) {
+      const cached = this.cache.get(`${pack.name}:${at}`)
+      if (cached) {
+        base = cached
+        break
+      }
+      if (seen.length > 10_000) throw new Error(`delta chain at ${pack.packPath}:${offset} is too long`)
+      seen.push(at)
+      const entry = await this.entryBytes(pack, at)
+      let p = 0
+      let c = entry[p++]!
+      const type = (c >> 4) & 7
+      let size = c & 15
+      let shift = 4
+      while (c & 0x80) {
+        c = entry[p++]!
+        size += (c & 0x7f) * 2 ** shift
+        shift += 7
+      }
+      if (type === OFS_DELTA) {
+        c = entry[p++]!
+        let back = c & 0x7f
+        while (c & 0x80) {
+          c = entry[p++]!
+          back = (back + 1) * 128 + (c & 0x7f)
+        }
+        chain.push(inflate(entry.subarray(p), size))
+        at -= back
+        continue
+      }
+      if (type === REF_DELTA) {
+        const baseOid = entry.toString('hex', p, p + 20)
+        chain.push(inflate(entry.subarray(p + 20), size))
+        const inPack = this.find([pack], baseOid)
+        if (inPack) {
+          at = inPack.offset
+          continue
+        }
+        base = await this.readBase(baseOid)
+        break
+      }
+      const kind = TYPES[type]
+      if (!kind) throw new Error(`unknown pack entry type ${type} at ${pack.packPath}:${at}`)
+      base = { type: kind, content: inflate(entry.subarray(p), size) }
+      this.remember(`${pack.name}:${at}`, base)
+      seen.pop()
+      break
+    }
+    let result: GitObject = base
+    for (let i = chain.length - 1; i >= 0; i--) {
+      result = { type: result.type, content: applyDelta(result.content, chain[i]!) }
+      const key = seen[i]
+      if (key !== undefined) this.remember(`${pack.name}:${key}`, result)
+    }
+    return result
+  }
+
+  private remember(key: string, obj: GitObject): void {
+    if (obj.content.length > CACHE_BYTES / 4) return
+    const old = this.cache.get(key)
+    if (old) {
+      this.cache.delete(key)
+      this.cacheBytes -= old.content.length
+    }
+    this.cache.set(key, obj)
+    this.cacheBytes += obj.content.length
+    while (this.cacheBytes > CACHE_BYTES) {
+      const [oldest, value] = this.cache.entries().next().value as [string, GitObject]
+      this.cache.delete(oldest)
+      this.cacheBytes -= value.content.length
+    }
+  }
+}
+
+function inflate(data: Buffer, size: number): Buffer {
+  const out = inflateSync(data)
+  if (out.length !== size) throw new Error(`pack entry inflated to ${out.length} bytes, expected ${size}`)
+  return out
+}
+
+function readVarint(delta: Buffer, start: number): [number, number] {
+  let value = 0
+  let shift = 0
+  let i = start
+  let c: number
+  do {
+    c = delta[i++]!
+    value += (c & 0x7f) * 2 ** shift
+    shift += 7
+  } while (c & 0x80)
+  return [value, i]
+}
+
+/** Applies a git delta (copy-from-base and insert instructions) to `base`. */
+export function applyDelta(base: Buffer, delta: Buffer): Buffer {
+  const [baseSize, afterBase] = readVarint(delta, 0)
+  if (baseSize !== base.length) throw new Error(`delta expects a base of ${baseSize} bytes, found ${base.length}`)
+  const [resultSize, start] = readVarint(delta, afterBase)
+  const out = Buffer.allocUnsafe(resultSize)
+  let o = 0
+  let i = start
+  while (i < delta.length) {
+    const op = delta[i++]!
+    if (op & 0x80) {
+      let offset = 0
+      let size = 0
+      if (op & 0x01) offset = delta[i++]!
+      if (op & 0x02) offset += delta[i++]! * 0x100
+      if (op & 0x04) offset += delta[i++]! * 0x10000
+      if (op & 0x08) offset += delta[i++]! * 0x1000000
+      if (op & 0x10) size = delta[i++]!
+      if (op & 0x20) size += delta[i++]! * 0x100
+      if (op & 0x40) size += delta[i++]! * 0x10000
+      if (size === 0) size = 0x10000
+      if (offset + size > base.length || o + size > resultSize) throw new Error('delta copies outside its base or result')
+      base.copy(out, o, offset, offset + size)
+      o += size
+    } else if (op !== 0) {
+      if (i + op > delta.length || o + op > resultSize) throw new Error('delta inserts past its end')
+      delta.copy(out, o, i, i + op)
+      i += op
+      o += op
+    } else {
+      throw new Error('delta has a reserved zero opcode')
+    }
+  }
+  if (o !== resultSize) throw new Error(`delta produced ${o} bytes, expected ${resultSize}`)
+  return out
+}
