@@ -1,7 +1,7 @@
 import { dirname } from 'node:path'
 import git from 'isomorphic-git'
 import { CorruptObjectError } from '../errors/index.js'
-import { TEMP_SUFFIX, mkdirp, tempPathFor, writeAndSync, writeFileAtomic } from '../io/atomic.js'
+import { TEMP_SUFFIX, fsyncPath, mkdirp, tempPathFor, writeAndSync, writeFileAtomic } from '../io/atomic.js'
 import { ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import {
   compareTreeEntries,
@@ -185,8 +185,8 @@ export class Repository {
   }
 
   /** Writes a commit object and returns its id. */
-  async writeCommit(commit: CommitData): Promise<string> {
-    const oid = await this.objects.write('commit', encodeCommit(commit))
+  async writeCommit(commit: CommitData, options: { deferSync?: boolean } = {}): Promise<string> {
+    const oid = await this.objects.write('commit', encodeCommit(commit), options)
     this.commits.set(oid, commit)
     return oid
   }
@@ -216,11 +216,11 @@ export class Repository {
    * trees bottom-up. Only the trees on the changed paths are rewritten; every other subtree is
    * reused by id, and the root's unchanged entries keep their cached encodings.
    */
-  async updateTree(rootOid: string | null, changes: ReadonlyMap<string, string | null>): Promise<string> {
-    return (await this.applyChanges(rootOid, changes)) ?? (await this.writeTree([]))
+  async updateTree(rootOid: string | null, changes: ReadonlyMap<string, string | null>, options: { deferSync?: boolean } = {}): Promise<string> {
+    return (await this.applyChanges(rootOid, changes, options.deferSync === true)) ?? (await this.writeTree([]))
   }
 
-  private async applyChanges(treeOid: string | null, changes: ReadonlyMap<string, string | null>): Promise<string | null> {
+  private async applyChanges(treeOid: string | null, changes: ReadonlyMap<string, string | null>, deferSync: boolean): Promise<string | null> {
     const entries = treeOid ? [...(await this.readTree(treeOid))] : []
     const nested = new Map<string, Map<string, string | null>>()
     for (const [path, oid] of changes) {
@@ -236,12 +236,12 @@ export class Repository {
     }
     for (const [name, group] of nested) {
       const current = findEntry(entries, name)
-      const child = await this.applyChanges(current?.mode === '40000' ? current.oid : null, group)
+      const child = await this.applyChanges(current?.mode === '40000' ? current.oid : null, group, deferSync)
       if (current && current.mode !== '40000') upsert(entries, name, null)
       upsert(entries, name, child === null ? null : { mode: '40000', name, oid: child })
     }
     if (entries.length === 0) return null
-    const oid = await this.objects.write('tree', encodeTree(entries))
+    const oid = await this.objects.write('tree', encodeTree(entries), { deferSync })
     this.trees.set(oid, entries)
     return oid
   }
@@ -260,19 +260,26 @@ export class Repository {
   // ---- working tree and index ----------------------------------------------------------
 
   /** Writes and fsyncs a working-tree file under a temp name; `commitFiles` renames it into place. */
-  async prepareFile(path: string, data: Uint8Array, oid: string): Promise<PreparedFile> {
+  async prepareFile(path: string, data: Uint8Array, oid: string, options: { deferSync?: boolean } = {}): Promise<PreparedFile> {
     const target = `${this.dir}/${path}`
     const tmp = tempPathFor(target)
+    // With deferSync the caller fsyncs the temp file (syncPrepared) in one parallel round with the objects.
+    const sync = this.sync && options.deferSync !== true
     try {
-      await writeAndSync(this.fs, tmp, data, this.sync, 'wx')
+      await writeAndSync(this.fs, tmp, data, sync, 'wx')
     } catch (err) {
       if (!isNotFound(err)) throw ioError(err, target, 'write')
       await mkdirp(this.fs, dirname(target))
-      await writeAndSync(this.fs, tmp, data, this.sync, 'wx').catch((again: unknown) => {
+      await writeAndSync(this.fs, tmp, data, sync, 'wx').catch((again: unknown) => {
         throw ioError(again, target, 'write')
       })
     }
     return { path, oid, tmp }
+  }
+
+  /** fsyncs prepared files written with `deferSync` (a no-op when the repository is not durable). */
+  async syncPrepared(files: readonly PreparedFile[]): Promise<void> {
+    if (this.sync) await Promise.all(files.map((f) => fsyncPath(this.fs, f.tmp)))
   }
 
   /** Removes prepared files that will not be committed. */

@@ -71,3 +71,16 @@ export async function mkdirp(fs: StoreFs, dir: string): Promise<void> {
     throw ioError(err, dir, 'create directory')
   }
 }
+
+/** Makes an already written file durable: open, fsync, close. */
+export async function fsyncPath(fs: StoreFs, path: string): Promise<void> {
+  let handle
+  try {
+    handle = await fs.open(path, 'r')
+    await handle.sync()
+  } catch (err) {
+    throw ioError(err, path, 'fsync')
+  } finally {
+    await handle?.close()
+  }
+}

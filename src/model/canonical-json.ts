@@ -52,14 +52,18 @@ export function keyOrderFor(schema: unknown): KeyOrder {
 /**
  * Returns `value` arranged for canonical output, copying only the objects whose key order must
  * change, and refuses anything JSON cannot carry faithfully (NaN, Infinity, functions, bigint,
- * class instances such as Date, cycles, absurd nesting). `what` names the value in errors.
+ * class instances such as Date, absurd nesting or cycles). `what` names the value in errors.
+ *
+ * This runs on every save over every individual, so the common case (keys already in order, as
+ * zod's output is) allocates nothing: order is checked in one pass over `Object.keys`, and the
+ * path for error messages is kept in a reused array rather than built per call.
  */
 export function canonicalize(value: unknown, order: KeyOrder = SORTED, what = 'value'): unknown {
   const path: (string | number)[] = []
-  const seen = new Set<object>()
-  const fail = (reason: string): never => {
-    const where = path.length === 0 ? '' : ` at ${formatPath(path)}`
-    throw new InvalidJsonError(`${what}${where} cannot be stored as JSON: ${reason}`, { what, path: [...path], reason })
+  const fail = (depth: number, reason: string): never => {
+    const at = path.slice(0, depth)
+    const where = at.length === 0 ? '' : ` at ${formatPath(at)}`
+    throw new InvalidJsonError(`${what}${where} cannot be stored as JSON: ${reason}`, { what, path: at, reason })
   }
 
   const walk = (v: unknown, plan: KeyOrder, depth: number): unknown => {
@@ -68,37 +72,31 @@ export function canonicalize(value: unknown, order: KeyOrder = SORTED, what = 'v
       case 'boolean':
         return v
       case 'number':
-        return Number.isFinite(v) ? v : fail(`${v} is not a finite number`)
+        return Number.isFinite(v) ? v : fail(depth, `${v} is not a finite number`)
       case 'object':
         break
       default:
-        return fail(`a ${typeof v} is not JSON`)
+        return fail(depth, `a ${typeof v} is not JSON`)
     }
     if (v === null) return null
-    if (depth >= MAX_JSON_DEPTH) return fail(`nested deeper than ${MAX_JSON_DEPTH} levels`)
-    if (seen.has(v)) return fail('the value contains a cycle')
-    seen.add(v)
-    try {
-      if (Array.isArray(v)) return walkArray(v, plan.kind === 'array' ? plan.element : SORTED, depth)
-      const proto = Object.getPrototypeOf(v) as unknown
-      if (proto !== Object.prototype && proto !== null) {
-        const name = (v as { constructor?: { name?: string } }).constructor?.name ?? 'object'
-        return fail(`a ${name} instance is not plain JSON; convert it first`)
-      }
-      return walkObject(v as Record<string, unknown>, plan, depth)
-    } finally {
-      seen.delete(v)
+    // A cycle recurses until it reaches this limit, so one check covers both.
+    if (depth >= MAX_JSON_DEPTH) return fail(depth, `nested deeper than ${MAX_JSON_DEPTH} levels (or it contains a cycle)`)
+    if (Array.isArray(v)) return walkArray(v, plan.kind === 'array' ? plan.element : SORTED, depth)
+    const proto = Object.getPrototypeOf(v) as unknown
+    if (proto !== Object.prototype && proto !== null) {
+      const name = (v as { constructor?: { name?: string } }).constructor?.name ?? 'object'
+      return fail(depth, `a ${name} instance is not plain JSON; convert it first`)
     }
+    return walkObject(v as Record<string, unknown>, plan, depth)
   }
 
   const walkArray = (arr: readonly unknown[], element: KeyOrder, depth: number): unknown[] => {
     let out: unknown[] | null = null
     for (let i = 0; i < arr.length; i++) {
-      path.push(i)
+      path[depth] = i
       const item = arr[i]
-      if (item === undefined) fail('undefined is not JSON')
+      if (item === undefined) fail(depth + 1, 'undefined is not JSON')
       const next = walk(item, element, depth + 1)
-      path.pop()
       if (next !== item && out === null) out = arr.slice(0, i)
       if (out !== null) out.push(next)
     }
@@ -106,29 +104,61 @@ export function canonicalize(value: unknown, order: KeyOrder = SORTED, what = 'v
   }
 
   const walkObject = (obj: Record<string, unknown>, plan: KeyOrder, depth: number): Record<string, unknown> => {
-    const all = Object.keys(obj)
-    const keys = orderedKeys(
-      all.filter((k) => obj[k] !== undefined),
-      plan,
-    )
-    let changed = keys.length !== all.length || keys.some((k, i) => k !== all[i])
-    const values = new Array<unknown>(keys.length)
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!
-      path.push(key)
+    const keys = Object.keys(obj)
+    const reorder = !inCanonicalOrder(obj, keys, plan)
+    const ordered = reorder ? orderedKeys(keys.filter((k) => obj[k] !== undefined), plan) : keys
+    // Allocated only once something differs: the common case returns `obj` itself.
+    let values: unknown[] | null = null
+    for (let i = 0; i < ordered.length; i++) {
+      const key = ordered[i]!
+      path[depth] = key
       const before = obj[key]
       const after = walk(before, childOrder(plan, key), depth + 1)
-      path.pop()
-      values[i] = after
-      if (after !== before) changed = true
+      if (values === null && (after !== before || reorder)) {
+        values = new Array<unknown>(ordered.length)
+        for (let j = 0; j < i; j++) values[j] = obj[ordered[j]!]
+      }
+      if (values !== null) values[i] = after
     }
-    if (!changed) return obj
+    if (values === null) return obj
     const out: Record<string, unknown> = {}
-    for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]
+    for (let i = 0; i < ordered.length; i++) out[ordered[i]!] = values[i]
     return out
   }
 
   return walk(value, order, 0)
+}
+
+const positions = new WeakMap<KeyOrder, Map<string, number>>()
+
+/** Declared key → its position, computed once per plan. */
+function positionsOf(plan: Extract<KeyOrder, { kind: 'object' }>): Map<string, number> {
+  let map = positions.get(plan)
+  if (!map) positions.set(plan, (map = new Map(plan.keys.map((k, i) => [k, i]))))
+  return map
+}
+
+/**
+ * True when `keys` are already canonical: no `undefined` members, declared keys in declared
+ * order, then undeclared ones sorted. One pass, no allocation.
+ */
+function inCanonicalOrder(obj: Record<string, unknown>, keys: string[], plan: KeyOrder): boolean {
+  const declared = plan.kind === 'object' ? positionsOf(plan) : null
+  let lastDeclared = -1
+  let lastUndeclared: string | null = null
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    if (obj[key] === undefined) return false
+    const at = declared?.get(key)
+    if (at !== undefined) {
+      if (at < lastDeclared || lastUndeclared !== null) return false
+      lastDeclared = at
+    } else {
+      if (lastUndeclared !== null && !(lastUndeclared < key)) return false
+      lastUndeclared = key
+    }
+  }
+  return true
 }
 
 /** Canonical text: ordered keys, 2-space indent, trailing newline. */

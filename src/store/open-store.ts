@@ -9,6 +9,7 @@ import { EVOGIT_DIR } from '../model/generation-id.js'
 import { anyIndividualSchema } from '../model/population.js'
 import type { Author, StoreContext } from './context.js'
 import { importGenerations } from './import-generations.js'
+import { repairStore } from './repair.js'
 import { createStore, type Store } from './store.js'
 
 /** The store format this version writes, recorded as `evogit.formatVersion` in `.git/config`. */
@@ -88,12 +89,14 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     keyOrder: keyOrderFor(schema),
     author: options.author ?? (await defaultAuthor(repo)),
     clock: options.clock ?? (() => new Date()),
-    lock: new WriteLock(repo.gitdir, options.lock),
+    // A lock taken over from a crashed writer first repairs what that writer left behind.
+    lock: new WriteLock(repo.gitdir, options.lock, async (takeover) => void (await repairStore({ repo, takeover }))),
     diffKey: options.key,
   }
-  // A checkout or rollback that crashed half-way left a journal; finish it under the write lock,
-  // which a live writer holds for the whole operation, so we never race a running one.
-  if ((await readFileOrNull(fs, repo.journalPath)) !== null) await ctx.lock.run(() => repo.recoverPending())
+  await ctx.lock.recoverIfAbandoned()
+  // A checkout or rollback that crashed half-way left a journal; finish it under the write lock.
+  // While a live writer holds the lock the journal is its own, and readers must not wait for it.
+  if ((await readFileOrNull(fs, repo.journalPath)) !== null && !(await ctx.lock.isHeld())) await ctx.lock.run(() => repo.recoverPending())
   if (importInPlace) await importGenerations({ ctx, from: dir, fs, inPlace: true })
   return createStore<z.output<S>, z.input<S>>(ctx, fs)
 }

@@ -1,4 +1,5 @@
-import { DetachedHeadError, DirtyWorkingTreeError, GenerationExistsError, InvalidArgumentError } from '../errors/index.js'
+import { DetachedHeadError, DirtyWorkingTreeError, GenerationExistsError, InvalidArgumentError, RefNotFoundError } from '../errors/index.js'
+import { assertRefName } from '../model/refname.js'
 import { ObjectDatabase } from '../git/objects.js'
 import { canonicalJson, keyOrderFor } from '../model/canonical-json.js'
 import { formatCommitMessage, parseCommitMessage } from '../model/commit-message.js'
@@ -23,6 +24,12 @@ export interface SaveOptions<T> {
   meta?: unknown
   /** Replace a generation the branch already has; the old version stays in history. */
   overwrite?: boolean
+  /**
+   * Save onto this branch instead of the checked-out one, without touching HEAD or the working
+   * tree (unless it is the checked-out branch). This is how island-model workers share one
+   * store, each on its own branch. The branch must exist (create it with `branch`).
+   */
+  branch?: string
 }
 
 /** What a save did. */
@@ -95,11 +102,9 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   const repo = ctx.repo
 
   return ctx.lock.run(async () => {
-    const head = await repo.refs.head()
-    if (head.ref === null) {
-      throw new DetachedHeadError(`HEAD is detached at ${head.oid ?? 'nothing'}; check out a branch before saving`, { commit: head.oid })
-    }
-    const branch = head.ref.replace(/^refs\/heads\//, '')
+    const target = await targetBranch(ctx, options.branch)
+    const head = target.head
+    const branch = target.name
     const parentCommit = head.oid ? await repo.readCommit(head.oid) : null
     const existing = parentCommit ? await repo.entryAt(parentCommit.tree, file) : null
     if (existing && !overwrite) {
@@ -109,7 +114,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
         commit: head.oid!,
       })
     }
-    if (!options.adoptWorkingFile) {
+    if (target.checkedOut && !options.adoptWorkingFile) {
       // Never clobber a file the user put or edited there by hand: it is not in git yet.
       const clobbered = await repo.unsavedEdits(
         parentCommit?.tree ?? null,
@@ -139,22 +144,44 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     }
     const sidecarBytes = Buffer.from(canonicalJson(sidecar, SIDECAR_ORDER, 'sidecar'))
 
-    const [blob, sidecarBlob] = await Promise.all([repo.objects.write('blob', populationBytes), repo.objects.write('blob', sidecarBytes)])
-    const prepared: PreparedFile[] = await Promise.all([repo.prepareFile(file, populationBytes, blob), repo.prepareFile(metaPath, sidecarBytes, sidecarBlob)])
+    // Hash first, so deflating into the object store and writing the working-tree copy (both in
+    // libuv's thread pool) run side by side; every fsync waits for one parallel round below.
+    const defer = { deferSync: true }
+    const blob = ObjectDatabase.hash('blob', populationBytes)
+    const sidecarBlob = ObjectDatabase.hash('blob', sidecarBytes)
+    const writes = Promise.all([
+      repo.objects.write('blob', populationBytes, { ...defer, oid: blob }),
+      repo.objects.write('blob', sidecarBytes, { ...defer, oid: sidecarBlob }),
+    ])
+    // Only the checked-out branch has working-tree copies; a save to another branch is refs only.
+    const preparing = target.checkedOut
+      ? Promise.all([repo.prepareFile(file, populationBytes, blob, defer), repo.prepareFile(metaPath, sidecarBytes, sidecarBlob, defer)])
+      : Promise.resolve([])
+    const [written, preparedResult] = await Promise.allSettled([writes, preparing])
+    const prepared: PreparedFile[] = preparedResult.status === 'fulfilled' ? preparedResult.value : []
+    if (written.status === 'rejected' || preparedResult.status === 'rejected') {
+      await repo.discardFiles(prepared)
+      throw written.status === 'rejected' ? written.reason : (preparedResult as PromiseRejectedResult).reason
+    }
     let moved = false
     try {
-      const tree = await repo.updateTree(parentCommit?.tree ?? null, new Map([[file, blob], [metaPath, sidecarBlob]]))
+      const tree = await repo.updateTree(parentCommit?.tree ?? null, new Map([[file, blob], [metaPath, sidecarBlob]]), defer)
       const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
-      const commit = await repo.writeCommit({
-        tree,
-        parents: head.oid ? [head.oid] : [],
-        author: signature,
-        committer: signature,
-        message: formatCommitMessage({ generation, populationSize: individuals.length, stats, overwrite: existing !== null }),
-      })
+      const commit = await repo.writeCommit(
+        {
+          tree,
+          parents: head.oid ? [head.oid] : [],
+          author: signature,
+          committer: signature,
+          message: formatCommitMessage({ generation, populationSize: individuals.length, stats, overwrite: existing !== null }),
+        },
+        defer,
+      )
+      // Everything the new ref will point at, and the copies we rename after it, is durable first.
+      await Promise.all([repo.objects.flush(), repo.syncPrepared(prepared)])
       await repo.refs.update(head.ref, commit, head.oid, { sync: repo.sync })
       moved = true
-      await repo.commitFiles(prepared)
+      if (target.checkedOut) await repo.commitFiles(prepared)
       return {
         generation,
         commit,
@@ -171,4 +198,20 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       if (!moved) await repo.discardFiles(prepared)
     }
   })
+}
+
+/** The ref a save appends to, its tip, and whether the working tree follows it. */
+async function targetBranch(ctx: StoreContext, branch: string | undefined): Promise<{ head: { ref: string; oid: string | null }; name: string; checkedOut: boolean }> {
+  const head = await ctx.repo.refs.head()
+  if (branch === undefined || (head.ref !== null && head.ref === `refs/heads/${branch}`)) {
+    if (head.ref === null) {
+      throw new DetachedHeadError(`HEAD is detached at ${head.oid ?? 'nothing'}; check out a branch (or pass \`branch\`) before saving`, { commit: head.oid })
+    }
+    return { head: { ref: head.ref, oid: head.oid }, name: head.ref.replace(/^refs\/heads\//, ''), checkedOut: true }
+  }
+  const name = assertRefName(branch, 'branch')
+  const ref = `refs/heads/${name}`
+  const oid = await ctx.repo.refs.resolve(ref)
+  if (oid === null) throw new RefNotFoundError(`branch ${name} does not exist; create it with branch() first`, { ref: name })
+  return { head: { ref, oid }, name, checkedOut: false }
 }

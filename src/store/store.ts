@@ -23,6 +23,7 @@ import { saveGeneration, type SaveOptions, type SaveResult } from './save-genera
 import { setRemote } from './set-remote.js'
 import { tag } from './tag.js'
 import { tags } from './tags.js'
+import { verify, type VerifyProgress, type VerifyReport } from './verify.js'
 
 /**
  * An open store. `T` is what loading returns (the schema's output type), `TIn` what saving
@@ -226,6 +227,18 @@ export interface Store<T, TIn = T> {
    * ```
    */
   compact(options?: CompactOptions): Promise<CompactResult>
+
+  /**
+   * Re-reads and validates every generation and sidecar on every branch and reports leftovers of
+   * crashed writers; with `repair`, repairs those first (never deleting user data). See {@link verify}.
+   *
+   * @example
+   * ```ts
+   * const report = await store.verify({ repair: true })
+   * report.ok // true when every generation reads back and nothing is left over
+   * ```
+   */
+  verify(options?: { repair?: boolean; onProgress?: (p: VerifyProgress) => void }): Promise<VerifyReport>
 }
 
 /** Binds the per-file operations to one context. */
@@ -253,5 +266,6 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     push: (options = {}) => push({ ...options, ctx }),
     pull: (options = {}) => pull({ ...options, ctx }),
     compact: (options = {}) => compact({ ...options, ctx }),
+    verify: (options = {}) => verify({ ...options, ctx }),
   }
 }

@@ -265,3 +265,25 @@ describe('bad refs', () => {
     expectCleanRepo(dir)
   })
 })
+
+describe('saving onto another branch', () => {
+  it('commits to the named branch only, leaving HEAD, the index and the working tree alone', async () => {
+    const { dir, store, commits } = await seeded(2)
+    await store.branch('island', { from: 0 })
+    const saved = await store.saveGeneration(1, population(2, 40), { branch: 'island', meta: { island: true } })
+    expect(saved.branch).toBe('island')
+    expect(saved.parent).toEqual({ generation: 0, commit: commits[0] })
+    expect(git(dir, 'rev-parse', 'island').trim()).toBe(saved.commit)
+    expect(git(dir, 'rev-parse', 'main').trim()).toBe(commits[1])
+    expect(await store.loadGeneration(1)).toEqual(population(3, 1))
+    expect(await store.loadGeneration(1, { ref: 'island' })).toEqual(population(2, 40))
+    expectCleanRepo(dir)
+    // Naming the checked-out branch is an ordinary save.
+    await store.saveGeneration(2, population(1), { branch: 'main' })
+    expect(existsSync(join(dir, 'gen_2.json'))).toBe(true)
+    expectCleanRepo(dir)
+    expect(await codeOf(store.saveGeneration(3, population(1), { branch: 'missing' }))).toBe('E_REF_NOT_FOUND')
+    expect(await codeOf(store.saveGeneration(3, population(1), { branch: '../x' }))).toBe('E_INVALID_REF_NAME')
+    expect(await codeOf(store.saveGeneration(1, population(1), { branch: 'island' }))).toBe('E_GENERATION_EXISTS')
+  })
+})
