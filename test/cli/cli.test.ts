@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { openStore, personaSchema, type ResumePoint, type SaveResult, type TagSummary } from '../../src/index.js'
+import { openStore, personaSchema, type ResumePoint, type SaveResult, type TagSummary, type VerifyReport } from '../../src/index.js'
 import { EXIT_CODES } from '../../src/cli/exit-codes.js'
 import { expectCleanRepo, git, persona, population, pythonReader, tempDir } from '../helpers.js'
 import { evogit, ok, writeJson } from './run-cli.js'
@@ -188,18 +188,23 @@ describe('evogit import, init adoption and verify', () => {
     expect((await ok(['init', old], { cwd: root })).stdout).toBe(`${old} is an evogit store (3 generations on main)\n`)
   })
 
-  it('verify reports a generation broken behind its back, with the corrupt exit code', async () => {
+  it('verify reports a generation broken behind its back and crash leftovers, with the corrupt exit code', async () => {
     const { dir, o } = await storeWithTwoGenerations()
     writeFileSync(join(dir, 'gen_1.json'), '[{"name": "half')
     git(dir, 'commit', '-qam', 'hand edit')
     const run = await evogit(['verify', '--json'], o)
     expect(run.code).toBe(EXIT_CODES.corrupt)
-    const report = run.json<{ ok: boolean; problems: { branch: string; generation: number; code: string }[] }>()
+    const report = run.json<VerifyReport>()
     expect(report.ok).toBe(false)
-    expect(report.problems).toEqual([expect.objectContaining({ branch: 'main', generation: 1, code: 'E_CORRUPT_GENERATION' })])
+    const broken = git(dir, 'rev-parse', 'HEAD').trim()
+    expect(report.branches).toEqual([
+      expect.objectContaining({ branch: 'main', commit: broken, generations: 2, problems: [expect.objectContaining({ generation: 1, code: 'E_CORRUPT_GENERATION', commit: broken, file: 'gen_1.json' })] }),
+    ])
+    // A git lock file left behind is a leftover of a crashed writer: reported, with the next step.
+    writeFileSync(join(dir, '.git', 'refs', 'heads', 'main.lock'), '')
     const text = await evogit(['verify'], o)
     expect(text.code).toBe(EXIT_CODES.corrupt)
-    expect(text.stdout).toMatch(/^BROKEN: checked 2 generations on 1 branch, 1 problem\n {2}main:1 {2}E_CORRUPT_GENERATION /)
+    expect(text.stdout).toMatch(/^BROKEN: checked 2 generations on 1 branch, 2 problems\n {2}main:1 {2}E_CORRUPT_GENERATION .*\n {2}E_STALE_GIT_LOCK {2}\.git\/refs\/heads\/main\.lock .*\nnext: evogit verify --repair/)
   })
 
   it('--schema loads a module that exports a zod schema, and says so when it does not', async () => {

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { ArchivedTip, BranchSummary, LogEntry, PopulationDiff, SaveResult } from '../../src/index.js'
+import type { ArchivedTip, BranchSummary, LogEntry, PopulationDiff, SaveResult, VerifyReport } from '../../src/index.js'
 import { expectCleanRepo, git, population, tempDir } from '../helpers.js'
 import { ok, writeJson } from './run-cli.js'
 
@@ -124,8 +124,14 @@ describe('the evogit binary, one whole story', () => {
     await expectGitAgrees(dir, o)
 
     const verify = await ok(['verify', '--json'], o)
-    expect(verify.json()).toEqual({ ok: true, branches: [{ name: 'exp', generations: 4 }, { name: 'main', generations: 3 }], checked: 7, problems: [] })
-    expect(verify.stderr).toMatch(/verifying: 7\/7/)
+    const report = verify.json<VerifyReport>()
+    expect(report.ok).toBe(true)
+    expect(report.branches.map((b) => [b.branch, b.commit, b.generations, b.problems])).toEqual([
+      ['exp', git(dir, 'rev-parse', 'refs/heads/exp').trim(), 4, []],
+      ['main', main2.commit, 3, []],
+    ])
+    expect(report.leftovers).toEqual([])
+    expect(verify.stderr).toMatch(/verifying: 4\/4 \(exp\)\n(.*\n)*verifying: 3\/3 \(main\)\n$/)
     expect((await ok(['verify'], o)).stdout).toMatch(/^OK: checked 7 generations on 2 branches/)
     git(dir, 'fsck', '--strict', '--no-progress')
   })
