@@ -1,0 +1,53 @@
+import type { PopulationDiff } from '../../store/history-types.js'
+import type { Style } from './color.js'
+import { formatDelta, formatScore, inlineValue, plural, shortCommit } from './numbers.js'
+
+/** How a side of a diff is named on screen: `main:3`. */
+export function sideLabel(side: { ref: string; generation: number }): string {
+  return `${side.ref}:${side.generation}`
+}
+
+/** `personality_traits.openness`, `hobbies[2]`; the empty path is the individual itself. */
+export function fieldPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(whole individual)'
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')
+}
+
+/**
+ * A readable summary of a population diff: who was added, removed or changed (with each
+ * changed field, old → new), the counts, and how each objective's statistics moved.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderDiff({ diff: await store.diff(2, { ref: 'exp', generation: 4 }), style }))
+ * ```
+ */
+export function renderDiff<T>(options: { diff: PopulationDiff<T>; style: Style; maxFields?: number }): string {
+  const { diff, style } = options
+  const maxFields = options.maxFields ?? 8
+  const lines: string[] = []
+  lines.push(
+    `${style.bold(sideLabel(diff.from))} ${style.dim(`(${shortCommit(diff.from.commit)})`)} → ${style.bold(sideLabel(diff.to))} ${style.dim(`(${shortCommit(diff.to.commit)})`)}` +
+      style.dim(`  individuals matched by ${diff.key}`),
+  )
+  for (const { key } of diff.added) lines.push(style.green(`  + ${key}`))
+  for (const { key } of diff.removed) lines.push(style.red(`  - ${key}`))
+  for (const { key, fields } of diff.changed) {
+    lines.push(style.yellow(`  ~ ${key}`))
+    for (const change of fields.slice(0, maxFields)) {
+      lines.push(`      ${fieldPath(change.path)}: ${style.red(inlineValue(change.old))} → ${style.green(inlineValue(change.new))}`)
+    }
+    if (fields.length > maxFields) lines.push(style.dim(`      … and ${plural(fields.length - maxFields, 'more field')}`))
+  }
+  lines.push(
+    `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged`,
+  )
+  for (const [objective, s] of Object.entries(diff.stats)) {
+    const part = (name: 'max' | 'mean') => {
+      const label = name === 'max' ? 'best' : 'mean'
+      return `${label} ${formatScore(s.from?.[name])} → ${formatScore(s.to?.[name])} (${formatDelta(s.delta[name])})`
+    }
+    lines.push(`${objective}: ${part('max')}, ${part('mean')}`)
+  }
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,30 @@
+import { shortNumber } from '../../model/commit-message.js'
+
+/** A score for a table cell: four significant digits, and `—` when there is none. */
+export function formatScore(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : shortNumber(value)
+}
+
+/** A signed difference, `+0.06` or `-1`, and `±0` when nothing moved. */
+export function formatDelta(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—'
+  if (value === 0) return '±0'
+  return (value > 0 ? '+' : '') + shortNumber(value)
+}
+
+/** `1 individual`, `24 individuals`. */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : pluralNoun}`
+}
+
+/** The seven characters of a commit id people are used to from `git log --oneline`. */
+export function shortCommit(commit: string | null | undefined): string {
+  return commit ? commit.slice(0, 7) : '—'
+}
+
+/** A JSON value on one line, cut to `max` characters with an ellipsis. */
+export function inlineValue(value: unknown, max = 60): string {
+  if (value === undefined) return '(absent)'
+  const text = JSON.stringify(value) ?? `(${typeof value})`
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}

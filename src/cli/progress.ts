@@ -1,0 +1,61 @@
+import cliProgress from 'cli-progress'
+
+/** Reports how far a long operation (import, verify) has come. */
+export interface Progress {
+  update(done: number, total: number, detail?: string): void
+  stop(): void
+}
+
+/**
+ * A progress bar on a terminal (cli-progress), plain lines otherwise so logs and CI output stay
+ * readable: the first update, then at most one line a second, and always the last one.
+ * Progress goes to stderr, so stdout keeps only the result (one JSON document with `--json`).
+ *
+ * @example
+ * ```ts
+ * const progress = createProgress({ label: 'importing', stream: process.stderr, tty: process.stderr.isTTY })
+ * progress.update(3, 10, 'generation 2')
+ * progress.stop()
+ * ```
+ */
+export function createProgress(options: { label: string; stream: NodeJS.WritableStream; tty: boolean; now?: () => number }): Progress {
+  const { label, stream } = options
+  if (options.tty) {
+    const bar = new cliProgress.SingleBar(
+      { stream, format: `${label} [{bar}] {value}/{total} {detail}`, hideCursor: true, clearOnComplete: false, barsize: 30 },
+      cliProgress.Presets.shades_classic,
+    )
+    let started = false
+    return {
+      update(done, total, detail = '') {
+        if (!started) {
+          bar.start(total, done, { detail })
+          started = true
+        } else {
+          bar.setTotal(total)
+          bar.update(done, { detail })
+        }
+      },
+      stop() {
+        if (started) bar.stop()
+      },
+    }
+  }
+  const now = options.now ?? Date.now
+  let lastAt = -Infinity
+  let pending: string | null = null
+  return {
+    update(done, total, detail) {
+      const line = `${label}: ${done}/${total}${detail ? ` (${detail})` : ''}\n`
+      if (done === total || now() - lastAt >= 1000) {
+        stream.write(line)
+        lastAt = now()
+        pending = null
+      } else pending = line
+    },
+    stop() {
+      if (pending !== null) stream.write(pending)
+      pending = null
+    },
+  }
+}
