@@ -203,3 +203,9 @@ export class RemoteError extends EvogitError<{ url: string; reason: string }> {
   readonly code = 'E_REMOTE' as const
   readonly category = 'io' as const
 }
+
+/** Thrown when `.git/index` is in a state evogit will not rewrite: mid-merge, a split or sparse index, or damaged. Nothing was committed. */
+export class UnsupportedIndexError extends EvogitError<{ path: string; reason: string; conflicted?: string[] }> {
+  readonly code = 'E_UNSUPPORTED_INDEX' as const
+  readonly category = 'conflict' as const
+}

@@ -49,6 +49,15 @@ function isAscii(s: string): boolean {
 
 const entryBytes = new WeakMap<TreeEntry, Buffer>()
 
+/**
+ * Names native git refuses in trees (verify_path): empty, `.`, `..`, `.git` in any case, or
+ * containing `/` or NUL. A tree carrying one (crafted, or from a hostile server via pull) would
+ * otherwise make checkout write outside the store or into `.git/hooks`.
+ */
+export function isSafeTreeName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && name.toLowerCase() !== '.git' && !name.includes('/') && !name.includes('\0')
+}
+
 /** Serialises sorted entries; each entry's bytes are cached so rewriting a big tree stays cheap. */
 export function encodeTree(entries: readonly TreeEntry[]): Buffer {
   const parts = new Array<Buffer>(entries.length)
@@ -77,9 +86,11 @@ export function decodeTree(content: Buffer): TreeEntry[] {
     if (space < 0 || nul < 0 || nul + 21 > content.length) throw new Error('truncated tree entry')
     let mode = content.toString('latin1', i, space)
     if (mode === '040000') mode = '40000'
+    const name = content.toString('utf8', space + 1, nul)
+    if (!isSafeTreeName(name)) throw new Error(`tree entry ${JSON.stringify(name)} could write outside the working tree or into .git`)
     const entry: TreeEntry = {
       mode: mode as TreeEntry['mode'],
-      name: content.toString('utf8', space + 1, nul),
+      name,
       oid: content.toString('hex', nul + 1, nul + 21),
     }
     entryBytes.set(entry, content.subarray(i, nul + 21))

@@ -87,45 +87,81 @@ export function encodeIndex(entries: readonly IndexEntry[]): Buffer {
   return Buffer.concat([body, digest], length + 20)
 }
 
+/** The entries of an index file, or why evogit will not rewrite it. */
+export type DecodedIndex = { ok: true; entries: IndexEntry[] } | { ok: false; reason: string; conflicted?: string[] }
+
 /**
- * Parses an index of version 2 or 3 (what git writes by default). Returns `null` for anything
- * else, including version 4 and damaged files: the caller then rebuilds the index from HEAD.
+ * Parses an index of version 2, 3 or 4 (v4 is what `feature.manyFiles` gives). Refuses, with a
+ * reason, what cannot be rewritten without losing something: a damaged file, a split index
+ * (its entries live in another file), or conflict stages of a merge in progress.
  */
-export function decodeIndex(buf: Buffer): IndexEntry[] | null {
-  if (buf.length < 32 || buf.toString('latin1', 0, 4) !== 'DIRC') return null
+export function decodeIndex(buf: Buffer): DecodedIndex {
+  if (buf.length < 32 || buf.toString('latin1', 0, 4) !== 'DIRC') return { ok: false, reason: 'it is not a git index' }
   const version = buf.readUInt32BE(4)
-  if (version !== 2 && version !== 3) return null
+  if (version < 2 || version > 4) return { ok: false, reason: `index version ${version} is not supported` }
   const expected = createHash('sha1').update(buf.subarray(0, buf.length - 20)).digest()
-  if (!expected.equals(buf.subarray(buf.length - 20))) return null
+  if (!expected.equals(buf.subarray(buf.length - 20))) return { ok: false, reason: 'its checksum does not match (the file is damaged)' }
   const count = buf.readUInt32BE(8)
-  const out: IndexEntry[] = []
+  const end = buf.length - 20
+  const entries: IndexEntry[] = []
+  const conflicted: string[] = []
   let off = 12
+  let previous: Buffer = Buffer.alloc(0)
   for (let i = 0; i < count; i++) {
-    if (off + 62 > buf.length - 20) return null
-    const flags = buf.readUInt16BE(off + 60)
-    const extended = (flags & 0x4000) !== 0
+    const start = off
+    if (start + 62 > end) return { ok: false, reason: 'it is truncated' }
+    const flags = buf.readUInt16BE(start + 60)
+    const extended = version >= 3 && (flags & 0x4000) !== 0
     const stage = (flags >> 12) & 0x3
-    const nameStart = off + 62 + (extended ? 2 : 0)
-    const nul = buf.indexOf(0, nameStart)
-    if (nul < 0) return null
-    const entry: IndexEntry = {
-      ctimeSec: buf.readUInt32BE(off),
-      ctimeNsec: buf.readUInt32BE(off + 4),
-      mtimeSec: buf.readUInt32BE(off + 8),
-      mtimeNsec: buf.readUInt32BE(off + 12),
-      dev: buf.readUInt32BE(off + 16),
-      ino: buf.readUInt32BE(off + 20),
-      mode: buf.readUInt32BE(off + 24),
-      uid: buf.readUInt32BE(off + 28),
-      gid: buf.readUInt32BE(off + 32),
-      size: buf.readUInt32BE(off + 36),
-      oid: buf.toString('hex', off + 40, off + 60),
-      path: buf.toString('utf8', nameStart, nul),
+    let cursor = start + 62 + (extended ? 2 : 0)
+    let name: Buffer
+    if (version === 4) {
+      // Prefix compression: drop N bytes from the end of the previous path, append a NUL-terminated suffix.
+      let c = buf[cursor++]!
+      let strip = c & 127
+      while (c & 128) {
+        c = buf[cursor++]!
+        strip = ((strip + 1) << 7) + (c & 127)
+      }
+      const nul = buf.indexOf(0, cursor)
+      if (nul < 0 || nul >= end || strip > previous.length) return { ok: false, reason: 'it is truncated' }
+      name = Buffer.concat([previous.subarray(0, previous.length - strip), buf.subarray(cursor, nul)])
+      off = nul + 1
+    } else {
+      const nul = buf.indexOf(0, cursor)
+      if (nul < 0 || nul >= end) return { ok: false, reason: 'it is truncated' }
+      name = buf.subarray(cursor, nul)
+      // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
+      off = start + Math.ceil((nul - start + 1) / 8) * 8
     }
-    // Conflict stages only exist mid-merge; we never write them, and a rebuild drops them.
-    if (stage !== 0) return null
-    out.push(entry)
-    off = off + Math.ceil((nameStart - off + (nul - nameStart) + 1) / 8) * 8
+    previous = name
+    const path = name.toString('utf8')
+    if (stage !== 0) {
+      conflicted.push(path)
+      continue
+    }
+    entries.push({
+      ctimeSec: buf.readUInt32BE(start),
+      ctimeNsec: buf.readUInt32BE(start + 4),
+      mtimeSec: buf.readUInt32BE(start + 8),
+      mtimeNsec: buf.readUInt32BE(start + 12),
+      dev: buf.readUInt32BE(start + 16),
+      ino: buf.readUInt32BE(start + 20),
+      mode: buf.readUInt32BE(start + 24),
+      uid: buf.readUInt32BE(start + 28),
+      gid: buf.readUInt32BE(start + 32),
+      size: buf.readUInt32BE(start + 36),
+      oid: buf.toString('hex', start + 40, start + 60),
+      path,
+    })
   }
-  return out
+  if (conflicted.length > 0) return { ok: false, reason: 'a merge is in progress (the index has conflicted files)', conflicted: [...new Set(conflicted)] }
+  // Extensions follow the entries: a split index keeps most entries in another file.
+  while (off + 8 <= end) {
+    const signature = buf.toString('latin1', off, off + 4)
+    if (signature === 'link') return { ok: false, reason: 'it is a split index (core.splitIndex)' }
+    if (signature === 'sdir') return { ok: false, reason: 'it is a sparse index' }
+    off += 8 + buf.readUInt32BE(off + 4)
+  }
+  return { ok: true, entries }
 }

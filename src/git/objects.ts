@@ -71,6 +71,8 @@ export class ObjectDatabase {
   /** Forgets what we know about packs; call after a repack replaced them. */
   forgetPacks(): void {
     this.packs.forget()
+    // A repack may drop unreachable objects we remembered writing; re-check them on next write.
+    this.known.clear()
     this.packCache = {}
   }
 

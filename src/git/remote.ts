@@ -19,7 +19,8 @@ export interface RemoteAccess {
 
 /** URLs as shown in messages and errors: any `user:password@` is masked, so logs never carry credentials. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, '//***@')
+  // Up to the last `@`: a password may itself contain `@` or `/` when not percent-encoded.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^#?]*@/i, '$1***@')
 }
 
 /** Pushes one ref over smart HTTP; a non-fast-forward is refused by the remote and reported, never forced. */

@@ -1,8 +1,9 @@
 import { dirname } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import git from 'isomorphic-git'
-import { CorruptObjectError } from '../errors/index.js'
+import { CorruptObjectError, StoreIOError, UnsupportedIndexError } from '../errors/index.js'
 import { TEMP_SUFFIX, fsyncPath, mkdirp, replaceUnderLock, tempPathFor, writeAndSync, writeFileAtomic } from '../io/atomic.js'
-import { ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
+import { errnoOf, ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import {
   compareTreeEntries,
   decodeCommit,
@@ -259,20 +260,46 @@ export class Repository {
 
   // ---- working tree and index ----------------------------------------------------------
 
+  /**
+   * Refuses to write `path` when a directory on the way is a symbolic link: a link planted at
+   * `.evogit` (or any parent) would otherwise carry our writes outside the store.
+   */
+  async assertNoLinkedParents(path: string): Promise<void> {
+    const parts = path.split('/').slice(0, -1)
+    let at = this.dir
+    for (const part of parts) {
+      at = `${at}/${part}`
+      try {
+        if ((await this.fs.lstat(at)).isSymbolicLink()) {
+          throw new StoreIOError(`${at} is a symbolic link; evogit does not write through links, which could lead outside the store`, { path: at, errno: 'ELOOP' })
+        }
+      } catch (err) {
+        if (err instanceof StoreIOError) throw err
+        if (isNotFound(err)) return
+        throw ioError(err, at, 'inspect')
+      }
+    }
+  }
+
   /** Writes and fsyncs a working-tree file under a temp name; `commitFiles` renames it into place. */
   async prepareFile(path: string, data: Uint8Array, oid: string, options: { deferSync?: boolean } = {}): Promise<PreparedFile> {
+    await this.assertNoLinkedParents(path)
     const target = `${this.dir}/${path}`
     const tmp = tempPathFor(target)
     // With deferSync the caller fsyncs the temp file (syncPrepared) in one parallel round with the objects.
     const sync = this.sync && options.deferSync !== true
     try {
-      await writeAndSync(this.fs, tmp, data, sync, 'wx')
+      try {
+        await writeAndSync(this.fs, tmp, data, sync, 'wx')
+      } catch (err) {
+        if (!isNotFound(err)) throw err
+        await mkdirp(this.fs, dirname(target))
+        await writeAndSync(this.fs, tmp, data, sync, 'wx')
+      }
     } catch (err) {
-      if (!isNotFound(err)) throw ioError(err, target, 'write')
-      await mkdirp(this.fs, dirname(target))
-      await writeAndSync(this.fs, tmp, data, sync, 'wx').catch((again: unknown) => {
-        throw ioError(again, target, 'write')
-      })
+      // A half-written temp file (full disk) must not be left in the user's working tree.
+      await this.fs.unlink(tmp).catch(() => undefined)
+      throw ioError(err, target, 'write')
     }
     return { path, oid, tmp }
   }
@@ -311,8 +338,11 @@ export class Repository {
     await this.updateIndex(updates, removed)
   }
 
-  /** The index entries, reusing our cached copy while the file is the one we last wrote. */
-  async readIndex(): Promise<IndexEntry[] | null> {
+  /**
+   * The index entries, reusing our cached copy while the file is the one we last wrote. An index
+   * we cannot rewrite without losing the user's staged work is an {@link UnsupportedIndexError}.
+   */
+  async readIndex(): Promise<IndexEntry[]> {
     const path = `${this.gitdir}/index`
     let signature: string
     try {
@@ -325,21 +355,24 @@ export class Repository {
     if (this.indexCache?.signature === signature) return this.indexCache.entries
     const raw = await readFileOrNull(this.fs, path)
     if (raw === null) return []
-    const entries = decodeIndex(raw)
-    if (entries) this.indexCache = { signature, entries }
-    return entries
+    const decoded = decodeIndex(raw)
+    if (!decoded.ok) {
+      const hint = decoded.conflicted ? 'finish or abort the merge with git first' : 'let git rewrite it (for example `git update-index --index-version 2 --no-split-index`) first'
+      throw new UnsupportedIndexError(`evogit will not rewrite ${path}: ${decoded.reason}; ${hint}`, {
+        path,
+        reason: decoded.reason,
+        ...(decoded.conflicted ? { conflicted: decoded.conflicted } : {}),
+      })
+    }
+    this.indexCache = { signature, entries: decoded.entries }
+    return decoded.entries
   }
 
   /** Replaces the whole index, atomically, under git's own `index.lock`. */
   async writeIndex(entries: IndexEntry[]): Promise<void> {
     const sorted = entries.sort(compareIndexEntries)
     const path = `${this.gitdir}/index`
-    let handle
-    try {
-      handle = await this.fs.open(`${path}.lock`, 'wx', 0o644)
-    } catch (err) {
-      throw ioError(err, `${path}.lock`, 'lock the index (another git command may be running)')
-    }
+    const handle = await this.takeIndexLock(`${path}.lock`)
     await replaceUnderLock(this.fs, path, handle, () => encodeIndex(sorted), { sync: this.sync, action: 'write' })
     try {
       const st = await this.fs.stat(path, { bigint: true })
@@ -349,12 +382,26 @@ export class Repository {
     }
   }
 
+  /**
+   * Native git holds `index.lock` briefly for every `git status` (an editor may run one every
+   * few seconds), so wait for it a while, as for ref locks, before giving up with a typed error.
+   */
+  private async takeIndexLock(lockPath: string) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fs.open(lockPath, 'wx', 0o644)
+      } catch (err) {
+        if (errnoOf(err) !== 'EEXIST' || attempt >= 60) {
+          throw ioError(err, lockPath, 'lock the index (another git command may be running)')
+        }
+        await sleep(Math.min(20 + attempt, 50))
+      }
+    }
+  }
+
   /** Updates some index entries and removes others; keeps anything else the user staged. */
   async updateIndex(updates: readonly IndexEntry[], removed: readonly string[] = []): Promise<void> {
-    const current = await this.readIndex()
-    // An index we cannot parse (version 4, mid-merge) is rebuilt from HEAD rather than guessed at.
-    const base = current ?? (await this.indexFromHead())
-    const byPath = new Map(base.map((e) => [e.path, e]))
+    const byPath = new Map((await this.readIndex()).map((e) => [e.path, e]))
     for (const path of removed) byPath.delete(path)
     for (const e of updates) byPath.set(e.path, e)
     await this.writeIndex([...byPath.values()])
@@ -389,7 +436,7 @@ export class Repository {
    */
   async changedFiles(treeOid: string | null, untrackedIn: string | null = null): Promise<string[]> {
     const tracked = new Map((treeOid ? await this.flatten(treeOid) : []).map((f) => [f.path, f.oid]))
-    const index = (await this.readIndex()) ?? []
+    const index = await this.readIndex()
     const indexed = new Map(index.map((e) => [e.path, e]))
     const dirty: string[] = []
     for (const [path, oid] of tracked) {
@@ -431,7 +478,7 @@ export class Repository {
    */
   async unsavedEdits(treeOid: string | null, incoming: ReadonlyMap<string, () => string>): Promise<string[]> {
     const out: string[] = []
-    const index = new Map(((await this.readIndex()) ?? []).map((e) => [e.path, e]))
+    const index = new Map((await this.readIndex()).map((e) => [e.path, e]))
     for (const [path, incomingOid] of incoming) {
       try {
         await this.fs.lstat(`${this.dir}/${path}`)
@@ -469,7 +516,15 @@ export class Repository {
       await this.fs.unlink(this.journalPath).catch(() => undefined)
       throw err
     }
-    const result = await this.applyTreeToWorkingTree(from, to, () => true)
+    let result: { written: string[]; removed: string[] }
+    try {
+      result = await this.applyTreeToWorkingTree(from, to, () => true)
+    } catch (err) {
+      // The ref has moved; finish from the journal now (it keeps hand edits) rather than leave a
+      // half-switched tree until the store is next opened. If that fails too, the journal stays.
+      await this.recoverPending().catch(() => undefined)
+      throw err
+    }
     await this.fs.unlink(this.journalPath).catch(() => undefined)
     return result
   }
@@ -517,7 +572,7 @@ export class Repository {
     const toFiles = await this.flatten(to)
     const written: string[] = []
     const removed: string[] = []
-    const current = new Map(((await this.readIndex()) ?? []).map((e) => [e.path, e]))
+    const current = new Map((await this.readIndex()).map((e) => [e.path, e]))
     const next: IndexEntry[] = []
     for (const f of toFiles) {
       const existing = current.get(f.path)
@@ -544,6 +599,7 @@ export class Repository {
     const keep = new Set(toFiles.map((f) => f.path))
     for (const path of fromFiles.keys()) {
       if (keep.has(path) || !(await mayTouch(path))) continue
+      await this.assertNoLinkedParents(path)
       await this.fs.unlink(`${this.dir}/${path}`).catch((err: unknown) => {
         if (!isNotFound(err)) throw ioError(err, `${this.dir}/${path}`, 'remove')
       })

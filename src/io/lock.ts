@@ -31,6 +31,8 @@ export interface LockTakeover {
   since: number | null
   /** The stale threshold in force, so recovery can reason about file ages when `since` is unknown. */
   staleMs: number
+  /** The holder's last sign of life: when it last refreshed the lock (ms since the epoch). */
+  lastSeen: number
 }
 
 /** Runs inside the lock, before the caller's work, after the lock was taken over from a crashed holder. */
@@ -229,7 +231,7 @@ export class WriteLock {
     }
     const owner = await this.owner()
     const since = owner ? (owner.recovering !== undefined ? owner.recovering || NaN : Date.parse(owner.since)) : NaN
-    const base = { pid: owner?.pid ?? null, host: owner?.host ?? null, since: Number.isFinite(since) ? since : null, staleMs: this.staleMs }
+    const base = { pid: owner?.pid ?? null, host: owner?.host ?? null, since: Number.isFinite(since) ? since : null, staleMs: this.staleMs, lastSeen: first.mtimeMs }
     if (owner && owner.host === hostname() && !processAlive(owner.pid, owner.start ?? null)) return { reason: 'dead-owner', ...base }
     if (!owner && !(await this.liveClaimant())) {
       // A creator writes its owner file before dropping its claim: if the claim is gone, the owner

@@ -105,6 +105,12 @@ export function canonicalize(value: unknown, order: KeyOrder = SORTED, what = 'v
 
   const walkObject = (obj: Record<string, unknown>, plan: KeyOrder, depth: number): Record<string, unknown> => {
     const keys = Object.keys(obj)
+    // An own `__proto__` key (JSON.parse makes them) cannot be rebuilt faithfully: assigning it
+    // sets the prototype instead. Refuse it rather than drop it silently.
+    if (Object.prototype.hasOwnProperty.call(obj, '__proto__')) {
+      path[depth] = '__proto__'
+      fail(depth + 1, 'the key "__proto__" cannot be stored safely')
+    }
     const reorder = !inCanonicalOrder(obj, keys, plan)
     const ordered = reorder ? orderedKeys(keys.filter((k) => obj[k] !== undefined), plan) : keys
     // Allocated only once something differs: the common case returns `obj` itself.

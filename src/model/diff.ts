@@ -25,12 +25,10 @@ export const INDEX_KEY = 'index'
  * has one, else `name`, else the position. Explicit keys from the caller always win.
  */
 export function chooseKey(populations: readonly (readonly unknown[])[], declared: readonly string[] = []): string {
+  const everyoneHas = (candidate: string) =>
+    populations.some((pop) => pop.length > 0) && populations.every((pop) => pop.every((ind) => typeof ind === 'object' && ind !== null && candidate in ind))
   for (const candidate of ['id', 'name']) {
-    if (declared.includes(candidate)) return candidate
-  }
-  for (const candidate of ['id', 'name']) {
-    const all = populations.every((pop) => pop.every((ind) => typeof ind === 'object' && ind !== null && candidate in ind))
-    if (all && populations.some((pop) => pop.length > 0)) return candidate
+    if (declared.includes(candidate) || everyoneHas(candidate)) return candidate
   }
   return INDEX_KEY
 }

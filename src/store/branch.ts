@@ -23,8 +23,9 @@ export interface BranchOptions {
 }
 
 /**
- * Creates a branch at the commit that saved a generation: fork an experiment at generation N
- * to try other evolution settings, while the original line stays as it was.
+ * Creates a branch at generation N: the commit where N was the newest generation (normally the
+ * one that saved it). Fork an experiment there to try other evolution settings, while the
+ * original line stays as it was.
  *
  * @returns The new branch as {@link branches} describes it.
  * @throws InvalidRefNameError, RefExistsError, GenerationNotFoundError, RefNotFoundError.
@@ -45,7 +46,7 @@ export async function branch(options: BranchOptions): Promise<BranchSummary> {
     const info = parseCommitMessage((await ctx.repo.readCommit(resolved.commit)).message)
     target = { commit: resolved.commit, generation: info?.generation ?? null }
   } else if (typeof options.from === 'number' || (typeof options.from === 'object' && options.from !== null)) {
-    const g = await resolveGeneration(ctx, options.from, 'from')
+    const g = await resolveGeneration(ctx, options.from, 'from', { state: true })
     target = { commit: g.commit, generation: g.generation }
   } else {
     throw new InvalidArgumentError('`from` must be a generation, { ref, generation }, or a ref', { parameter: 'from', expected: 'number | { ref, generation } | string', received: typeof options.from })

@@ -72,6 +72,25 @@ export async function commitOfGeneration(ctx: StoreContext, tip: string, generat
   return found ?? tip
 }
 
+/**
+ * The commit where generation `n` was the newest on the line ending at `tip`: what rollback and
+ * branch mean by "generation n". Usually the commit that saved n; but when n was overwritten
+ * after later generations existed, that commit also holds them, so the walk goes back to the
+ * newest commit whose highest generation is n.
+ */
+export async function stateAtGeneration(ctx: StoreContext, tip: string, generation: number, refName: string): Promise<string> {
+  const saved = await commitOfGeneration(ctx, tip, generation, refName)
+  if (((await generationsAt(ctx, saved)).at(-1) ?? -1) <= generation) return saved
+  let found: string | null = null
+  await walkFirstParent(ctx, saved, async ({ oid }) => {
+    const ids = await generationsAt(ctx, oid)
+    const highest = ids.at(-1) ?? -1
+    if (highest === generation) found = oid
+    return highest > generation
+  })
+  return found ?? saved
+}
+
 /** A generation spec resolved to the commit that saved it. */
 export interface ResolvedGeneration {
   ref: string
@@ -82,8 +101,11 @@ export interface ResolvedGeneration {
   tip: string
 }
 
-/** Resolves `3` (current branch) or `{ ref, generation }` to the commit that saved that generation. */
-export async function resolveGeneration(ctx: StoreContext, spec: GenerationSpec, parameter = 'generation'): Promise<ResolvedGeneration> {
+/**
+ * Resolves `3` (current branch) or `{ ref, generation }` to the commit that saved that generation,
+ * or with `state`, to the commit where it was the newest (see {@link stateAtGeneration}).
+ */
+export async function resolveGeneration(ctx: StoreContext, spec: GenerationSpec, parameter = 'generation', options: { state?: boolean } = {}): Promise<ResolvedGeneration> {
   const { ref, generation } =
     typeof spec === 'number'
       ? { ref: undefined, generation: spec }
@@ -93,7 +115,8 @@ export async function resolveGeneration(ctx: StoreContext, spec: GenerationSpec,
   assertGenerationId(generation, parameter)
   const resolved = await resolveRef(ctx, ref)
   if (!resolved.commit) throw new GenerationNotFoundError(`generation ${generation} is not on ${resolved.name}: nothing has been saved there yet`, { generation, ref: resolved.name })
-  return { ref: resolved.name, generation, commit: await commitOfGeneration(ctx, resolved.commit, generation, resolved.name), tip: resolved.commit }
+  const find = options.state ? stateAtGeneration : commitOfGeneration
+  return { ref: resolved.name, generation, commit: await find(ctx, resolved.commit, generation, resolved.name), tip: resolved.commit }
 }
 
 function invalidSpec(spec: unknown, parameter: string): never {

@@ -1,9 +1,10 @@
 import { basename, resolve } from 'node:path'
-import { GenerationExistsError, InvalidArgumentError } from '../errors/index.js'
+import { InvalidArgumentError, InvalidPopulationError } from '../errors/index.js'
 import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
 import { parseGenerationFileName } from '../model/generation-id.js'
 import { serializePopulation } from '../model/population.js'
 import type { StoreContext } from './context.js'
+import { listGenerations } from './list-generations.js'
 import { loadGeneration } from './load-generation.js'
 import { saveGeneration } from './save-generation.js'
 
@@ -41,7 +42,8 @@ export interface ImportGenerationsOptions<T> {
 /**
  * Brings a directory written by the original Python `PersonaStore` into the store: one commit
  * per generation, in ascending order, each validated by the schema. A generation the branch
- * already has with identical content is skipped, so an interrupted import can simply be re-run.
+ * already has with identical content is skipped (also with `overwrite`), so an interrupted
+ * import can simply be re-run.
  *
  * @example
  * ```ts
@@ -82,24 +84,48 @@ export async function importGenerations<T>(options: ImportGenerationsOptions<T>)
       }
       throw ioError(err, path, 'read')
     }
-    try {
+    if (options.inPlace) assertLossless(ctx, name, population)
+    // Identical content is skipped even with overwrite, so re-running an import adds no commits.
+    if ((await ctx.repo.refs.head()).oid !== null && (await listGenerations({ ctx })).includes(id) && (await sameContent(ctx, id, population))) {
+      result.unchanged.push(id)
+    } else {
       const saved = await saveGeneration({
         ctx,
         generation: id,
         population: population as unknown[],
-        meta: { importedFrom: path },
+        // The file name only: an absolute path would publish the importer's directory layout with every push.
+        meta: { importedFrom: name },
         overwrite: options.overwrite ?? false,
         adoptWorkingFile: options.inPlace ?? false,
       })
       result.imported.push({ generation: id, commit: saved.commit })
-    } catch (err) {
-      if (!(err instanceof GenerationExistsError) || !(await sameContent(ctx, id, population))) throw err
-      result.unchanged.push(id)
     }
     done++
     options.onProgress?.({ done, total: strict.length, generation: id })
   }
   return result
+}
+
+/**
+ * Adopting in place rewrites `gen_<n>.json` with what the schema returns. When the schema strips,
+ * defaults or transforms fields, that would change the user's only copy, so it is refused; a
+ * plain import from another directory leaves the originals where they are.
+ */
+function assertLossless<T>(ctx: StoreContext<T>, name: string, population: unknown): void {
+  const validated = ctx.populationSchema.safeParse(population)
+  if (!validated.success || !Array.isArray(population)) return // saveGeneration reports the schema failure itself
+  let before: string
+  try {
+    before = serializePopulation(population as unknown[], ctx.keyOrder)
+  } catch {
+    return
+  }
+  if (before !== serializePopulation(validated.data, ctx.keyOrder)) {
+    throw new InvalidPopulationError(
+      `adopting ${name} in place would change its data (the schema drops, defaults or rewrites fields); import the directory into a new store with \`evogit import\` instead, which leaves the originals untouched`,
+      { issues: [{ index: -1, path: [], message: `${name} does not round-trip through the schema` }] },
+    )
+  }
 }
 
 async function sameContent<T>(ctx: StoreContext<T>, generation: number, population: unknown): Promise<boolean> {

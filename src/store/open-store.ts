@@ -87,7 +87,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     schema,
     populationSchema: z.array(schema),
     keyOrder: keyOrderFor(schema),
-    author: options.author ?? (await defaultAuthor(repo)),
+    author: checkedAuthor(options.author ?? (await defaultAuthor(repo))),
     clock: options.clock ?? (() => new Date()),
     // A lock taken over from a crashed writer first repairs what that writer left behind.
     lock: new WriteLock(repo.gitdir, options.lock, async (takeover) => void (await repairStore({ repo, takeover }))),
@@ -176,4 +176,19 @@ async function isEmptyRepository(repo: Repository, names: string[]): Promise<boo
 async function defaultAuthor(repo: Repository): Promise<Author> {
   // No host or user name by default: commits get pushed and shared, and need not leak either.
   return { name: (await repo.getConfig('user.name')) ?? 'evogit', email: (await repo.getConfig('user.email')) ?? 'evogit@localhost' }
+}
+
+/** git's ident rules: a name and email that cannot break the commit header (fsck --strict checks them). */
+function checkedAuthor(author: unknown): Author {
+  const a = author as Partial<Author> | null
+  const bad = (field: 'name' | 'email', value: unknown) =>
+    typeof value !== 'string' || value.length === 0 || /[<>\n\r\0]/.test(value) || value.trim() !== value
+  if (typeof a !== 'object' || a === null || bad('name', a.name) || bad('email', a.email)) {
+    throw new InvalidArgumentError('`author` must be { name, email }: non-empty strings without <, >, line breaks or surrounding spaces', {
+      parameter: 'author',
+      expected: '{ name: string, email: string }',
+      received: JSON.stringify(author) ?? typeof author,
+    })
+  }
+  return { name: a.name as string, email: a.email as string }
 }

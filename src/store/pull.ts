@@ -1,4 +1,4 @@
-import { DirtyWorkingTreeError, DivergedError, RefNotFoundError } from '../errors/index.js'
+import { DirtyWorkingTreeError, DivergedError, InvalidArgumentError, RefNotFoundError } from '../errors/index.js'
 import { fetchBranch } from '../git/remote.js'
 import { assertRefName } from '../model/refname.js'
 import type { StoreContext } from './context.js'
@@ -44,6 +44,15 @@ export async function pull(options: PullOptions): Promise<PullResult> {
   const branch = options.branch === undefined ? await currentBranch(ctx) : assertRefName(options.branch, 'branch')
   if (!branch) throw new RefNotFoundError('HEAD is detached; name the branch to pull', { ref: 'HEAD' })
   const into = options.into === undefined ? branch : assertRefName(options.into, 'branch')
+  // Fetched branches land under refs/remotes/<remote>/, which needs the remote recorded (its
+  // fetch refspec); a bare URL has nowhere to put them.
+  if ((await ctx.repo.getConfig(`remote.${remote}.fetch`)) === undefined) {
+    throw new InvalidArgumentError(`pull needs a recorded remote: add ${remote} with setRemote (evogit remote ${remote} <url>) first`, {
+      parameter: 'remote',
+      expected: 'a remote added with setRemote',
+      received: remote,
+    })
+  }
   return ctx.lock.run(async () => {
     const repo = ctx.repo
     const fetched = await fetchBranch(repo, access, remote, branch)

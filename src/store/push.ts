@@ -1,5 +1,5 @@
 import { InvalidArgumentError, RefNotFoundError } from '../errors/index.js'
-import { pushRef, type RemoteAccess, type RemoteAuth } from '../git/remote.js'
+import { pushRef, redactUrl, type RemoteAccess, type RemoteAuth } from '../git/remote.js'
 import { assertRefName } from '../model/refname.js'
 import type { StoreContext } from './context.js'
 import { currentBranch } from './history.js'
@@ -9,7 +9,7 @@ import { checkedUrl } from './set-remote.js'
 export interface RemoteOptions {
   /** A remote name from `.git/config` (default `origin`). */
   remote?: string
-  /** A URL to use instead of the remote's. */
+  /** A URL to use instead of the remote's (push only: pull keeps what it fetches under the recorded remote's name). */
   url?: string
   /** Supplies credentials when the server asks; they are used for this call only and never stored. */
   onAuth?: (url: string) => RemoteAuth | undefined | Promise<RemoteAuth | undefined>
@@ -64,5 +64,5 @@ export async function push(options: PushOptions): Promise<PushResult> {
   const refs = [`refs/heads/${branch}`]
   if (options.tags) refs.push(...(await ctx.repo.refs.list('refs/tags/')))
   for (const ref of refs) await pushRef(ctx.repo, access, ref)
-  return { url: access.url.replace(/\/\/[^/@]*@/, '//***@'), refs }
+  return { url: redactUrl(access.url), refs }
 }

@@ -1,4 +1,5 @@
 import type { Dirent } from 'node:fs'
+import { UnsupportedIndexError } from '../errors/index.js'
 import { TEMP_SUFFIX, tempOwnerPid } from '../io/atomic.js'
 import { ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import { processAlive, type LockTakeover } from '../io/lock.js'
@@ -93,9 +94,12 @@ export async function repairStore(options: RepairStoreOptions): Promise<RepairRe
     const commit = await repo.readCommit(head.oid)
     for (const f of await repo.flatten(commit.tree)) headFiles.set(f.path, { oid: f.oid, mode: f.mode })
   }
-  const index = await repo.readIndex()
-  if (index === null) {
-    result.problems.push({ code: 'E_UNREADABLE_INDEX', path: '.git/index', message: 'the index is damaged or of a version evogit does not write; the next save rebuilds it from HEAD' })
+  let index: IndexEntry[] | null = null
+  try {
+    index = await repo.readIndex()
+  } catch (err) {
+    if (!(err instanceof UnsupportedIndexError)) throw err
+    result.problems.push({ code: 'E_UNREADABLE_INDEX', path: '.git/index', message: err.message })
   }
   const indexByPath = new Map((index ?? []).map((e) => [e.path, e]))
   const indexUpdates: IndexEntry[] = []
@@ -261,8 +265,11 @@ async function repairGitLocks(repo: Repository, takeover: LockTakeover | null, d
       if (isNotFound(err)) continue
       throw ioError(err, abs, 'stat')
     }
+    // Ours only if it was last touched during the dead holder's tenure: after it took the lock
+    // and no later than its last sign of life. A lock a live git command makes now is newer.
     const ours =
       takeover !== null &&
+      mtimeMs <= takeover.lastSeen + CLOCK_SLACK_MS &&
       (takeover.since !== null ? mtimeMs >= takeover.since - CLOCK_SLACK_MS : Date.now() - mtimeMs >= takeover.staleMs / 2)
     if (!ours || dryRun) {
       result.problems.push({

@@ -2,7 +2,7 @@ import { DetachedHeadError, DirtyWorkingTreeError, GenerationNotFoundError } fro
 import { assertGenerationId } from '../model/generation-id.js'
 import { archiveTip } from './archive-refs.js'
 import type { StoreContext } from './context.js'
-import { commitOfGeneration, generationsAt } from './history.js'
+import { generationsAt, stateAtGeneration } from './history.js'
 import type { ArchivedTip } from './history-types.js'
 
 /** The arguments of {@link rollback}. */
@@ -27,7 +27,8 @@ export interface RollbackResult {
 }
 
 /**
- * Moves the current branch back to the commit that saved generation `n`. Nothing is lost: the
+ * Moves the current branch back to generation `n`: the commit where `n` was the newest generation
+ * (after an overwrite of `n`, that is before the overwrite, which is archived too). Nothing is lost: the
  * discarded tip is kept under `refs/evogit/archive/<branch>/<timestamp>` (see `archives` and
  * `restoreArchive`). Refuses to roll back to a generation the branch does not have, or past its
  * first generation, and refuses to overwrite uncommitted edits unless forced.
@@ -52,7 +53,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     if (first !== undefined && generation < first) {
       throw new GenerationNotFoundError(`cannot roll back past the first generation (${first}) on ${branch}`, { generation, ref: branch })
     }
-    const target = await commitOfGeneration(ctx, head.oid, generation, branch)
+    const target = await stateAtGeneration(ctx, head.oid, generation, branch)
     if (target === head.oid) return { branch, commit: target, generation, archived: null, discarded: [] }
     const fromTree = (await repo.readCommit(head.oid)).tree
     const toTree = (await repo.readCommit(target)).tree

@@ -9,7 +9,6 @@ import { normalizeScores, type ScoreSelector, type ScoresInput } from '../model/
 import { SIDECAR_FORMAT_VERSION, sidecarSchema, type Sidecar } from '../model/sidecar.js'
 import { summarizeAll, type ScoreStats } from '../model/stats.js'
 import { formatUtc } from '../model/time.js'
-import type { PreparedFile } from '../git/repository.js'
 import type { StoreContext } from './context.js'
 
 const SIDECAR_ORDER = keyOrderFor(sidecarSchema)
@@ -49,6 +48,11 @@ export interface SaveResult {
   parent: Sidecar['parent']
   /** True when an existing generation was replaced. */
   overwritten: boolean
+  /**
+   * Problems after the commit point that did not undo the save, e.g. the working-tree copy could
+   * not be renamed into place (repair finishes it). Empty normally.
+   */
+  warnings: string[]
 }
 
 /** The arguments of {@link saveGeneration}. */
@@ -114,6 +118,8 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
         commit: head.oid!,
       })
     }
+    // An index we could not update afterwards (mid-merge, split index) stops the save before it commits.
+    if (target.checkedOut) await repo.readIndex()
     if (target.checkedOut && !options.adoptWorkingFile) {
       // Never clobber a file the user put or edited there by hand: it is not in git yet.
       const clobbered = await repo.unsavedEdits(
@@ -131,6 +137,9 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       }
     }
     const now = ctx.clock()
+    if (!(now instanceof Date) || !Number.isFinite(now.getTime())) {
+      throw new InvalidArgumentError('`clock` must return a valid Date', { parameter: 'clock', expected: 'a valid Date', received: String(now) })
+    }
     const parentInfo = parentCommit ? parseCommitMessage(parentCommit.message) : null
     const sidecar: Sidecar = {
       formatVersion: SIDECAR_FORMAT_VERSION,
@@ -154,14 +163,14 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       repo.objects.write('blob', sidecarBytes, { ...defer, oid: sidecarBlob }),
     ])
     // Only the checked-out branch has working-tree copies; a save to another branch is refs only.
-    const preparing = target.checkedOut
-      ? Promise.all([repo.prepareFile(file, populationBytes, blob, defer), repo.prepareFile(metaPath, sidecarBytes, sidecarBlob, defer)])
-      : Promise.resolve([])
-    const [written, preparedResult] = await Promise.allSettled([writes, preparing])
-    const prepared: PreparedFile[] = preparedResult.status === 'fulfilled' ? preparedResult.value : []
-    if (written.status === 'rejected' || preparedResult.status === 'rejected') {
+    const preparing = target.checkedOut ? [repo.prepareFile(file, populationBytes, blob, defer), repo.prepareFile(metaPath, sidecarBytes, sidecarBlob, defer)] : []
+    const [written, ...preparedResults] = await Promise.allSettled([writes, ...preparing])
+    // Settle each one on its own, so a failure of one never strands the other's temp file.
+    const prepared = preparedResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+    const failure = [written, ...preparedResults].find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failure) {
       await repo.discardFiles(prepared)
-      throw written.status === 'rejected' ? written.reason : (preparedResult as PromiseRejectedResult).reason
+      throw failure.reason
     }
     let moved = false
     try {
@@ -181,7 +190,17 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       await Promise.all([repo.objects.flush(), repo.syncPrepared(prepared)])
       await repo.refs.update(head.ref, commit, head.oid, { sync: repo.sync })
       moved = true
-      if (target.checkedOut) await repo.commitFiles(prepared)
+      const warnings: string[] = []
+      if (target.checkedOut) {
+        try {
+          await repo.commitFiles(prepared)
+        } catch (err) {
+          // The commit is made and the branch points at it: the save succeeded. Failing now would
+          // make a retry meet E_GENERATION_EXISTS. The temp files hold exactly HEAD's content, and
+          // repair (on open, or `verify --repair`) puts them in place and brings the index along.
+          warnings.push(`generation ${generation} is committed, but the working tree or index was not updated (${(err as Error).message}); run \`evogit verify --repair\``)
+        }
+      }
       return {
         generation,
         commit,
@@ -193,6 +212,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
         stats,
         parent: sidecar.parent,
         overwritten: existing !== null,
+        warnings,
       }
     } finally {
       if (!moved) await repo.discardFiles(prepared)

@@ -19,7 +19,8 @@ describe('interoperability with native git', () => {
   it('reads a generation edited and committed by hand, and keeps saving on top of it', async () => {
     const dir = tempDir()
     const store = await openStore({ dir, schema: personaSchema, clock: fixedClock() })
-    for (let g = 0; g < 3; g++) await store.saveGeneration(g, population(2, g), { scores: [1, 2] })
+    const commits: string[] = []
+    for (let g = 0; g < 3; g++) commits.push((await store.saveGeneration(g, population(2, g), { scores: [1, 2] })).commit)
     const edited = population(2, 1)
     edited[0] = { ...edited[0]!, name: 'Renamed by hand', hobbies: ['knitting'] }
     writeFileSync(join(dir, 'gen_1.json'), JSON.stringify(edited))
@@ -28,8 +29,10 @@ describe('interoperability with native git', () => {
     expect(await store.loadGeneration(1)).toEqual(edited)
     expect(await store.listGenerations()).toEqual([0, 1, 2])
     expect((await store.log()).map((e) => e.generation)).toEqual([2, 1, 0])
-    // The commit that saved today's version of generation 1 is the hand-made one.
-    expect((await store.branch('from-hand', { from: 1 })).commit).toBe(handCommit)
+    // The commit that saved today's version of generation 1 is the hand-made one: a tag marks it…
+    expect((await store.tag('hand-fixed', 1)).commit).toBe(handCommit)
+    // …while branching "at generation 1" starts where 1 was the newest, before generation 2.
+    expect((await store.branch('from-1', { from: 1 })).commit).toBe(commits[1])
     // A generation added by hand, with no sidecar, still resumes (with meta null).
     writeFileSync(join(dir, 'gen_3.json'), JSON.stringify([persona(99)]))
     git(dir, 'add', 'gen_3.json')
