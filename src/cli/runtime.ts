@@ -1,3 +1,4 @@
+import type { ImportProgress } from '../store/import-generations.js'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
@@ -48,7 +49,7 @@ export interface CommandContext {
    * Opens the store at `--dir`. Reading commands refuse a directory that is not a store yet
    * rather than quietly turning it into one (a typo in `--dir` would otherwise create a repository).
    */
-  open(options?: { create?: boolean; adopt?: boolean; dir?: string }): Promise<CliStore>
+  open(options?: { create?: boolean; adopt?: boolean; dir?: string; onAdoptProgress?: (p: ImportProgress) => void }): Promise<CliStore>
   progress(label: string): Progress
 }
 
@@ -73,7 +74,7 @@ export function commandContext(io: Io, command: Command): CommandContext {
       const schema = await loadSchema({ spec: globals.schema, cwd: io.cwd })
       // Loaded on first use: the store pulls in git and zod, which --help and usage errors never need.
       const { openStore } = await import('../store/open-store.js')
-      return openStore({ dir, ...(schema ? { schema } : {}), ...(options.adopt ? { adopt: true } : {}) })
+      return openStore({ dir, ...(schema ? { schema } : {}), ...(options.adopt ? { adopt: true } : {}), ...(options.onAdoptProgress ? { onAdoptProgress: options.onAdoptProgress } : {}) })
     },
     progress(label) {
       return createProgress({ label, stream: io.stderr, tty: io.stderr.isTTY === true })

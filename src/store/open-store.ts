@@ -8,7 +8,7 @@ import { keyOrderFor } from '../model/canonical-json.js'
 import { EVOGIT_DIR } from '../model/generation-id.js'
 import { anyIndividualSchema } from '../model/population.js'
 import type { Author, StoreContext } from './context.js'
-import { importGenerations } from './import-generations.js'
+import { importGenerations, type ImportProgress } from './import-generations.js'
 import { repairStore } from './repair.js'
 import { createStore, type Store } from './store.js'
 
@@ -42,6 +42,8 @@ export interface OpenStoreOptions<S extends z.ZodType = typeof anyIndividualSche
   durable?: boolean
   /** The cross-process write lock's timeouts. */
   lock?: WriteLockOptions
+  /** With `adopt`: called after each generation imported in place (for a progress bar). */
+  onAdoptProgress?: (progress: ImportProgress) => void
   /**
    * The field that identifies an individual across generations, for `diff`. By default `id` when
    * the schema (or every individual) has one, else `name` (personas), else the position.
@@ -97,7 +99,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
   // A checkout or rollback that crashed half-way left a journal; finish it under the write lock.
   // While a live writer holds the lock the journal is its own, and readers must not wait for it.
   if ((await readFileOrNull(fs, repo.journalPath)) !== null && !(await ctx.lock.isHeld())) await ctx.lock.run(() => repo.recoverPending())
-  if (importInPlace) await importGenerations({ ctx, from: dir, fs, inPlace: true })
+  if (importInPlace) await importGenerations({ ctx, from: dir, fs, inPlace: true, ...(options.onAdoptProgress ? { onProgress: options.onAdoptProgress } : {}) })
   return createStore<z.output<S>, z.input<S>>(ctx, fs)
 }
 

@@ -183,6 +183,7 @@ describe('evogit import, init adoption and verify', () => {
     const before = readFileSync(join(old, 'gen_1.json'), 'utf8')
     const init = await ok(['init', 'persona_data', '--json'], { cwd: root })
     expect(init.json()).toEqual({ dir: old, status: 'adopted', branch: 'main', generations: [0, 1, 2] })
+    expect(init.stderr).toMatch(/^adopting: 1\/3 \(generation 0\)\n(.*\n)*adopting: 3\/3 \(generation 2\)\n$/)
     expect(git(old, 'rev-list', '--count', 'HEAD').trim()).toBe('3')
     expect(JSON.parse(readFileSync(join(old, 'gen_1.json'), 'utf8'))).toEqual(JSON.parse(before))
     expect((await ok(['init', old], { cwd: root })).stdout).toBe(`${old} is an evogit store (3 generations on main)\n`)

@@ -20,11 +20,18 @@ export function registerInit(program: Command, cli: Cli): void {
         const before = await readdir(target).catch(() => null)
         const hadGit = before?.includes('.git') ?? false
         const legacy = before?.filter((name) => name.startsWith('gen_') && name.endsWith('.json')) ?? []
-        if (!hadGit && legacy.length > 0 && !ctx.globals.json) {
-          // openStore imports in place without a progress callback; say why the wait.
-          ctx.io.stderr.write(`adopting ${target}: importing ${plural(legacy.length, 'gen_*.json file')}…\n`)
+        // Adoption imports one commit per generation: show it like `import` does.
+        const progress = !hadGit && legacy.length > 0 ? ctx.progress('adopting') : null
+        let store
+        try {
+          store = await ctx.open({
+            adopt: true,
+            dir: target,
+            ...(progress ? { onAdoptProgress: (p: { done: number; total: number; generation: number }) => progress.update(p.done, p.total, `generation ${p.generation}`) } : {}),
+          })
+        } finally {
+          progress?.stop()
         }
-        const store = await ctx.open({ adopt: true, dir: target })
         const generations = await store.listGenerations()
         const branch = await refLabel(store, undefined)
         const status = hadGit ? 'existing' : before !== null && before.length > 0 ? 'adopted' : 'created'
