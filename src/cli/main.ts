@@ -12,6 +12,12 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err
 })
 
+// An error message into a closed pipe (`evogit save … 2>&1 | head -1`) must not turn the
+// command's own exit code into a crash: the code still says what happened.
+process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err
+})
+
 process.exitCode = await run({
   argv: process.argv.slice(2),
   env: process.env,

@@ -47,7 +47,7 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
   return ctx.lock.run(async () => {
     const repo = ctx.repo
     const commit = await repo.refs.resolve(ref)
-    if (!commit) throw new RefNotFoundError(`no archived tip ${id}; list them with archives() / \`evogit archive\``, { ref: id })
+    if (!commit) throw new RefNotFoundError(`no archived tip ${id} (a restored tip leaves the archive); list the archived tips with \`evogit archive\``, { ref: id })
     const branchRef = `refs/heads/${branch}`
     const tip = await repo.refs.resolve(branchRef)
     if (options.as !== undefined && tip !== null) throw new RefExistsError(`branch ${branch} already exists; pick another name`, { ref: branchRef })

@@ -26,7 +26,7 @@ export async function setRemote(options: SetRemoteOptions): Promise<void> {
   const name = assertRefName(options.name, 'branch')
   const url = checkedUrl(options.url)
   if (/^[a-z]+:\/\/[^/]*@/i.test(url)) {
-    throw new InvalidArgumentError('`url` contains credentials; evogit never stores them in .git/config — pass them through onAuth instead', {
+    throw new InvalidArgumentError('`url` contains credentials; evogit never stores them in .git/config — give them at push/pull time instead (EVOGIT_TOKEN for the CLI, onAuth in the library)', {
       parameter: 'url',
       expected: 'a URL without user:password@',
       received: 'a URL with credentials',

@@ -223,3 +223,34 @@ describe('evogit import, init adoption and verify', () => {
     await ok(['save', '2', writeJson(root, 'old.json', [persona(0, { age: 50 })]), '--schema', 'schema.mjs'], o)
   })
 })
+
+describe('evogit save --branch, and exit codes through closed pipes', () => {
+  it('saves onto another branch without checking it out', async () => {
+    const dir = tempDir()
+    await ok(['init', dir], { cwd: dir })
+    writeJson(dir, 'g0.json', [{ a: 1 }])
+    await ok(['save', '0', 'g0.json'], { cwd: dir })
+    await ok(['branch', 'island-1', '--from', '0'], { cwd: dir })
+    writeJson(dir, 'g1.json', [{ a: 2 }])
+    const saved = (await ok(['save', '1', 'g1.json', '--branch', 'island-1', '--json'], { cwd: dir })).json<SaveResult>()
+    expect(saved.branch).toBe('island-1')
+    expect(git(dir, 'rev-parse', 'island-1').trim()).toBe(saved.commit)
+    expect(git(dir, 'symbolic-ref', '--short', 'HEAD').trim()).toBe('main')
+    expect(git(dir, 'status', '--porcelain')).toBe('?? g0.json\n?? g1.json\n')
+  })
+
+  it('keeps the exit code of the error when stderr is a pipe closed by its reader', async () => {
+    const dir = tempDir()
+    await ok(['init', dir], { cwd: dir })
+    writeJson(dir, 'bad.json', [1, 2])
+    const { execFileSync } = await import('node:child_process')
+    const bin = resolve(import.meta.dirname, '../../dist/src/cli/main.js')
+    let status = 0
+    try {
+      execFileSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" save 0 bad.json 2>&1 | true`], { cwd: dir, stdio: 'ignore' })
+    } catch (err) {
+      status = (err as { status: number }).status
+    }
+    expect(status).toBe(EXIT_CODES['invalid-data'])
+  })
+})

@@ -10,6 +10,7 @@ interface SaveFlags {
   scoreField?: string
   meta?: string
   overwrite?: boolean
+  branch?: string
 }
 
 /** `evogit save <n> [file|-]`: commit one generation. */
@@ -24,7 +25,8 @@ export function registerSave(program: Command, cli: Cli): void {
     .addOption(new Option('--score-field <name>', 'take each individual\'s score from this numeric field instead').conflicts('scores'))
     .option('--meta <json-file>', 'your own JSON to keep with the generation (settings, RNG state)')
     .option('--overwrite', 'replace a generation the branch already has (the old version stays in history)')
-    .addHelpText('after', examples('evogit save 0 gen0.json --scores scores0.json --meta settings.json', 'my-engine --step | evogit save 7 - --score-field fitness'))
+    .option('--branch <name>', 'save onto this existing branch without checking it out (island-model workers)')
+    .addHelpText('after', examples('evogit save 0 gen0.json --scores scores0.json --meta settings.json', 'my-engine --step | evogit save 7 - --score-field fitness', 'evogit save 12 island3.json --branch island-3'))
     .action(
       action<[number, string], SaveFlags>(cli, async (ctx, [generation, file], flags) => {
         const population = await readJsonInput({ io: ctx.io, path: file, what: 'population' })
@@ -36,6 +38,7 @@ export function registerSave(program: Command, cli: Cli): void {
           ...(flags.scoreField === undefined ? {} : { score: flags.scoreField }),
           ...(meta === undefined ? {} : { meta }),
           overwrite: flags.overwrite === true,
+          ...(flags.branch === undefined ? {} : { branch: flags.branch }),
         })
         const primary = primaryObjective(saved.stats)
         const s = primary === null ? null : saved.stats[primary]
