@@ -52,6 +52,8 @@ export interface IsoFs {
 export class ObjectDatabase {
   /** Objects this process wrote or verified; re-verifying them on every save would be wasted work. */
   private readonly known = new Set<string>()
+  /** Writes started by `enqueue`, awaited together by `drain`. */
+  private pending: Promise<string>[] = []
   /** Objects written with a deferred fsync, made durable by the next `flush`. */
   private readonly unsynced = new Set<string>()
   /** isomorphic-git keeps parsed pack indexes here between calls (only used for packs our reader refuses). */
@@ -109,6 +111,26 @@ export class ObjectDatabase {
     if (defer) this.unsynced.add(path)
     this.known.add(oid)
     return oid
+  }
+
+  /**
+   * Starts writing an object (deferred fsync) and returns its id at once: the id depends only on
+   * the content, so a caller can build a tree, its parent trees and the commit in memory and let
+   * all their writes run side by side. `drain` waits for them (and reports the first failure).
+   */
+  enqueue(type: ObjectType, content: Uint8Array): string {
+    const oid = ObjectDatabase.hash(type, content)
+    if (!this.known.has(oid)) this.pending.push(this.write(type, content, { deferSync: true, oid }))
+    return oid
+  }
+
+  /** Waits for every write started by `enqueue`. */
+  async drain(): Promise<void> {
+    const writes = this.pending
+    this.pending = []
+    const results = await Promise.allSettled(writes)
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
   }
 
   /**

@@ -186,8 +186,9 @@ export class Repository {
   }
 
   /** Writes a commit object and returns its id. */
-  async writeCommit(commit: CommitData, options: { deferSync?: boolean } = {}): Promise<string> {
-    const oid = await this.objects.write('commit', encodeCommit(commit), options)
+  async writeCommit(commit: CommitData, options: { batch?: boolean } = {}): Promise<string> {
+    const encoded = encodeCommit(commit)
+    const oid = options.batch ? this.objects.enqueue('commit', encoded) : await this.objects.write('commit', encoded)
     this.commits.set(oid, commit)
     return oid
   }
@@ -217,11 +218,12 @@ export class Repository {
    * trees bottom-up. Only the trees on the changed paths are rewritten; every other subtree is
    * reused by id, and the root's unchanged entries keep their cached encodings.
    */
-  async updateTree(rootOid: string | null, changes: ReadonlyMap<string, string | null>, options: { deferSync?: boolean } = {}): Promise<string> {
-    return (await this.applyChanges(rootOid, changes, options.deferSync === true)) ?? (await this.writeTree([]))
+  async updateTree(rootOid: string | null, changes: ReadonlyMap<string, string | null>, options: { batch?: boolean } = {}): Promise<string> {
+    return (await this.applyChanges(rootOid, changes, options.batch === true)) ?? (await this.writeTree([]))
   }
 
-  private async applyChanges(treeOid: string | null, changes: ReadonlyMap<string, string | null>, deferSync: boolean): Promise<string | null> {
+  /** With `batch`, tree writes are only started (see `ObjectDatabase.enqueue`); the caller drains them. */
+  private async applyChanges(treeOid: string | null, changes: ReadonlyMap<string, string | null>, batch: boolean): Promise<string | null> {
     const entries = treeOid ? [...(await this.readTree(treeOid))] : []
     const nested = new Map<string, Map<string, string | null>>()
     for (const [path, oid] of changes) {
@@ -237,12 +239,13 @@ export class Repository {
     }
     for (const [name, group] of nested) {
       const current = findEntry(entries, name)
-      const child = await this.applyChanges(current?.mode === '40000' ? current.oid : null, group, deferSync)
+      const child = await this.applyChanges(current?.mode === '40000' ? current.oid : null, group, batch)
       if (current && current.mode !== '40000') upsert(entries, name, null)
       upsert(entries, name, child === null ? null : { mode: '40000', name, oid: child })
     }
     if (entries.length === 0) return null
-    const oid = await this.objects.write('tree', encodeTree(entries), { deferSync })
+    const encoded = encodeTree(entries)
+    const oid = batch ? this.objects.enqueue('tree', encoded) : await this.objects.write('tree', encoded)
     this.trees.set(oid, entries)
     return oid
   }

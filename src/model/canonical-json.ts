@@ -111,25 +111,28 @@ export function canonicalize(value: unknown, order: KeyOrder = SORTED, what = 'v
       path[depth] = '__proto__'
       fail(depth + 1, 'the key "__proto__" cannot be stored safely')
     }
-    const reorder = !inCanonicalOrder(obj, keys, plan)
-    const ordered = reorder ? orderedKeys(keys.filter((k) => obj[k] !== undefined), plan) : keys
-    // Allocated only once something differs: the common case returns `obj` itself.
-    let values: unknown[] | null = null
-    for (let i = 0; i < ordered.length; i++) {
-      const key = ordered[i]!
+    if (!inCanonicalOrder(obj, keys, plan)) {
+      const out: Record<string, unknown> = {}
+      for (const key of orderedKeys(keys.filter((k) => obj[k] !== undefined), plan)) {
+        path[depth] = key
+        out[key] = walk(obj[key], childOrder(plan, key), depth + 1)
+      }
+      return out
+    }
+    // Already in order: return `obj` itself unless a child changed; then a spread copy, which
+    // keeps the object's shape (and so JSON.stringify's fast path), with the new children.
+    let out: Record<string, unknown> | null = null
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
       path[depth] = key
       const before = obj[key]
       const after = walk(before, childOrder(plan, key), depth + 1)
-      if (values === null && (after !== before || reorder)) {
-        values = new Array<unknown>(ordered.length)
-        for (let j = 0; j < i; j++) values[j] = obj[ordered[j]!]
+      if (after !== before) {
+        out ??= { ...obj }
+        out[key] = after
       }
-      if (values !== null) values[i] = after
     }
-    if (values === null) return obj
-    const out: Record<string, unknown> = {}
-    for (let i = 0; i < ordered.length; i++) out[ordered[i]!] = values[i]
-    return out
+    return out ?? obj
   }
 
   return walk(value, order, 0)

@@ -174,7 +174,9 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     }
     let moved = false
     try {
-      const tree = await repo.updateTree(parentCommit?.tree ?? null, new Map([[file, blob], [metaPath, sidecarBlob]]), defer)
+      // Trees and the commit are built in memory and their writes run side by side.
+      const batch = { batch: true }
+      const tree = await repo.updateTree(parentCommit?.tree ?? null, new Map([[file, blob], [metaPath, sidecarBlob]]), batch)
       const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
       const commit = await repo.writeCommit(
         {
@@ -184,8 +186,9 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
           committer: signature,
           message: formatCommitMessage({ generation, populationSize: individuals.length, stats, overwrite: existing !== null }),
         },
-        defer,
+        batch,
       )
+      await repo.objects.drain()
       // Everything the new ref will point at, and the copies we rename after it, is durable first.
       await Promise.all([repo.objects.flush(), repo.syncPrepared(prepared)])
       await repo.refs.update(head.ref, commit, head.oid, { sync: repo.sync })
