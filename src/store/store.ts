@@ -1,3 +1,4 @@
+import { EvogitError } from '../errors/index.js'
 import type { StoreFs } from '../io/fs.js'
 import type { Sidecar } from '../model/sidecar.js'
 import { archives } from './archives.js'
@@ -241,9 +242,9 @@ export interface Store<T, TIn = T> {
   verify(options?: { repair?: boolean; onProgress?: (p: VerifyProgress) => void }): Promise<VerifyReport>
 }
 
-/** Binds the per-file operations to one context. */
+/** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
 export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T, TIn> {
-  return {
+  return tagCallers({
     dir: ctx.dir,
     saveGeneration: (generation, population, options = {}) => saveGeneration({ ...options, ctx, generation, population }),
     loadGeneration: (generation, options = {}) => loadGeneration({ ...options, ctx, generation }),
@@ -267,5 +268,26 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     pull: (options = {}) => pull({ ...options, ctx }),
     compact: (options = {}) => compact({ ...options, ctx }),
     verify: (options = {}) => verify({ ...options, ctx }),
+  })
+}
+
+/**
+ * Wraps every method so that an {@link EvogitError} it throws names the public operation
+ * (`err.caller === 'saveGeneration'`), as isomorphic-git does; errors raised deep inside a
+ * shared helper would otherwise not say which call they came from.
+ */
+function tagCallers<S extends object>(store: S): S {
+  for (const [name, value] of Object.entries(store)) {
+    if (typeof value !== 'function') continue
+    const method = value as (...args: unknown[]) => Promise<unknown>
+    ;(store as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      try {
+        return await method(...args)
+      } catch (err) {
+        if (err instanceof EvogitError && err.caller === undefined) err.caller = name
+        throw err
+      }
+    }
   }
+  return store
 }

@@ -284,3 +284,13 @@ describe('saving never clobbers files the user put in the working tree', () => {
     expect(readFileSync(join(dir, 'gen_0.json'), 'utf8')).toBe('[]')
   })
 })
+
+describe('errors name the operation that raised them', () => {
+  it('tags each EvogitError with the public method called', async () => {
+    const store = await openStore({ dir: tempDir(), schema: personaSchema })
+    expect((await errorOf(store.saveGeneration(-1, []))).caller).toBe('saveGeneration')
+    expect((await errorOf(store.loadGeneration(0, { ref: 'nope' }))).caller).toBe('loadGeneration')
+    expect((await errorOf(store.checkout('nope'))).caller).toBe('checkout')
+    expect((await errorOf(store.rollback(3))).toJSON()).toMatchObject({ code: 'E_GENERATION_NOT_FOUND', caller: 'rollback' })
+  })
+})
