@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { afterEach, beforeEach } from 'vitest'
+import { git, tempDir } from './helpers.js'
 
 /** A real git smart-HTTP server for tests: node's http server on 127.0.0.1 in front of native `git http-backend` (CGI). */
 export interface GitServer {
@@ -61,5 +63,30 @@ export async function startGitServer(root: string): Promise<GitServer> {
     url: (repo) => `http://127.0.0.1:${port}/${repo}`,
     requests: () => count,
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  }
+}
+
+/**
+ * For a test file: before each test, a fresh server whose root holds one empty bare repository
+ * `run.git` on branch main; after it, the server is stopped.
+ */
+export function useGitServer(): { server: () => GitServer; root: () => string } {
+  let server: GitServer | null = null
+  let root = ''
+  beforeEach(async () => {
+    root = tempDir('evogit-server-')
+    git(root, 'init', '-q', '--bare', '--initial-branch=main', 'run.git')
+    server = await startGitServer(root)
+  })
+  afterEach(async () => {
+    await server?.close()
+    server = null
+  })
+  return {
+    server: () => {
+      if (!server) throw new Error('the git server runs only inside a test')
+      return server
+    },
+    root: () => root,
   }
 }

@@ -23,6 +23,11 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^#?]*@/i, '$1***@')
 }
 
+/** The credentials and headers isomorphic-git should send, for push and fetch alike. */
+function authOptions(access: RemoteAccess): { onAuth?: RemoteAccess['onAuth']; headers?: Record<string, string> } {
+  return { ...(access.onAuth ? { onAuth: access.onAuth } : {}), ...(access.headers ? { headers: access.headers } : {}) }
+}
+
 /** Pushes one ref over smart HTTP; a non-fast-forward is refused by the remote and reported, never forced. */
 export async function pushRef(repo: Repository, access: RemoteAccess, ref: string): Promise<void> {
   try {
@@ -34,8 +39,7 @@ export async function pushRef(repo: Repository, access: RemoteAccess, ref: strin
       ref,
       remoteRef: ref,
       force: false,
-      ...(access.onAuth ? { onAuth: access.onAuth } : {}),
-      ...(access.headers ? { headers: access.headers } : {}),
+      ...authOptions(access),
     })
     if (!result.ok) throw new RemoteRejectedError(`${redactUrl(access.url)} refused ${ref}: ${result.error ?? 'unknown reason'}`, { ref, url: redactUrl(access.url), reason: result.error ?? 'unknown' })
   } catch (err) {
@@ -59,8 +63,7 @@ export async function fetchBranch(repo: Repository, access: RemoteAccess, remote
       ref: branch,
       singleBranch: false,
       tags: true,
-      ...(access.onAuth ? { onAuth: access.onAuth } : {}),
-      ...(access.headers ? { headers: access.headers } : {}),
+      ...authOptions(access),
     })
     if (result.fetchHead === null) return null
   } catch (err) {

@@ -2,42 +2,32 @@ import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openStore, personaSchema } from '../../src/index.js'
-import { startGitServer, type GitServer } from '../git-server.js'
+import { useGitServer } from '../git-server.js'
 import { codeOf, errorOf, expectCleanRepo, fixedClock, git, gitBlob, population, tempDir } from '../helpers.js'
 
-let server: GitServer
-let root: string
-
-beforeEach(async () => {
-  root = tempDir('evogit-server-')
-  git(root, 'init', '-q', '--bare', '--initial-branch=main', 'run.git')
-  server = await startGitServer(root)
-})
-afterEach(async () => {
-  await server.close()
-})
+const served = useGitServer()
 
 describe('sharing runs through an ordinary git server (native git http-backend on 127.0.0.1)', () => {
   it('pushes, pulls and fast-forwards between two machines, and native git clones what we pushed', async () => {
     const a = await openStore({ dir: tempDir(), schema: personaSchema, clock: fixedClock() })
     for (let g = 0; g < 3; g++) await a.saveGeneration(g, population(3, g), { scores: [1, 2, g], meta: { seed: g } })
-    await a.setRemote('origin', server.url('run.git'))
+    await a.setRemote('origin', served.server().url('run.git'))
     await a.tag('best', 2)
     const pushed = await a.push({ tags: true })
     expect(pushed.refs).toEqual(['refs/heads/main', 'refs/tags/best'])
-    git(join(root, 'run.git'), 'fsck', '--strict', '--no-progress')
+    git(join(served.root(), 'run.git'), 'fsck', '--strict', '--no-progress')
 
     const cloneDir = join(tempDir(), 'clone')
     // Async: the server lives in this process, so a blocking child would deadlock it.
-    await promisify(execFile)('git', ['clone', '-q', server.url('run.git'), cloneDir], { cwd: root })
+    await promisify(execFile)('git', ['clone', '-q', served.server().url('run.git'), cloneDir], { cwd: served.root() })
     expect(git(cloneDir, 'log', '--format=%(trailers:key=Generation,valueonly,separator=)').trim().split('\n')).toEqual(['2', '1', '0'])
     expect(git(cloneDir, 'tag').trim()).toBe('best')
 
     const bDir = tempDir()
     const b = await openStore({ dir: bDir, schema: personaSchema, clock: fixedClock(Date.UTC(2026, 5, 1)) })
-    await b.setRemote('origin', server.url('run.git'))
+    await b.setRemote('origin', served.server().url('run.git'))
     expect(await b.pull({ branch: 'main' })).toMatchObject({ branch: 'main', outcome: 'created' })
     expect(await b.listGenerations()).toEqual([0, 1, 2])
     expect(readFileSync(join(bDir, 'gen_2.json')).equals(gitBlob(a.dir, 'HEAD', 'gen_2.json'))).toBe(true)
@@ -51,16 +41,16 @@ describe('sharing runs through an ordinary git server (native git http-backend o
     expect(await a.listGenerations()).toEqual([0, 1, 2, 3])
     expect(await b.pull()).toMatchObject({ outcome: 'up-to-date' })
     expectCleanRepo(a.dir)
-    expect(server.requests()).toBeGreaterThan(5)
+    expect(served.server().requests()).toBeGreaterThan(5)
   })
 
   it('never lets two writers erase each other: the second push is refused and the pull reports divergence', async () => {
     const a = await openStore({ dir: tempDir(), schema: personaSchema, clock: fixedClock() })
     await a.saveGeneration(0, population(2))
-    await a.setRemote('origin', server.url('run.git'))
+    await a.setRemote('origin', served.server().url('run.git'))
     await a.push()
     const b = await openStore({ dir: tempDir(), schema: personaSchema, clock: fixedClock(Date.UTC(2026, 5, 1)) })
-    await b.setRemote('origin', server.url('run.git'))
+    await b.setRemote('origin', served.server().url('run.git'))
     await b.pull({ branch: 'main' })
 
     const fromA = await a.saveGeneration(1, population(2, 10))
@@ -68,7 +58,7 @@ describe('sharing runs through an ordinary git server (native git http-backend o
     await a.push()
     const rejected = await errorOf(b.push())
     expect(rejected.code).toBe('E_REMOTE_REJECTED')
-    expect(git(join(root, 'run.git'), 'rev-parse', 'main').trim()).toBe(fromA.commit)
+    expect(git(join(served.root(), 'run.git'), 'rev-parse', 'main').trim()).toBe(fromA.commit)
 
     const diverged = await errorOf<{ local: string; remote: string }>(b.pull())
     expect(diverged.code).toBe('E_DIVERGED')
@@ -78,7 +68,7 @@ describe('sharing runs through an ordinary git server (native git http-backend o
     expect(await b.loadGeneration(1, { ref: 'origin/main' })).toEqual(population(2, 10))
     await b.branch('island-b', { from: fromB.commit })
     await b.push({ branch: 'island-b' })
-    expect(git(join(root, 'run.git'), 'for-each-ref', '--format=%(refname:short)', 'refs/heads/').trim().split('\n')).toEqual(['island-b', 'main'])
+    expect(git(join(served.root(), 'run.git'), 'for-each-ref', '--format=%(refname:short)', 'refs/heads/').trim().split('\n')).toEqual(['island-b', 'main'])
   })
 
   it('keeps credentials out of .git/config and out of error messages', async () => {
@@ -86,8 +76,8 @@ describe('sharing runs through an ordinary git server (native git http-backend o
     await store.saveGeneration(0, [{ a: 1 }])
     expect(await codeOf(store.setRemote('origin', 'http://me:s3cret@127.0.0.1:1/run.git'))).toBe('E_INVALID_ARGUMENT')
     expect(await codeOf(store.setRemote('origin', 'file:///etc'))).toBe('E_INVALID_ARGUMENT')
-    expect(await codeOf(store.setRemote('../x', server.url('run.git')))).toBe('E_INVALID_REF_NAME')
-    await store.setRemote('origin', server.url('run.git'))
+    expect(await codeOf(store.setRemote('../x', served.server().url('run.git')))).toBe('E_INVALID_REF_NAME')
+    await store.setRemote('origin', served.server().url('run.git'))
     await store.push({ onAuth: () => ({ username: 'me', password: 's3cret' }) })
     expect(readFileSync(join(store.dir, '.git', 'config'), 'utf8')).not.toContain('s3cret')
     const unreachable = await errorOf(store.push({ url: 'http://me:s3cret@127.0.0.1:1/run.git' }))
