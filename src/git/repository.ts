@@ -2,7 +2,7 @@ import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import git from 'isomorphic-git'
 import { CorruptObjectError, StoreIOError, UnsupportedIndexError } from '../errors/index.js'
-import { TEMP_SUFFIX, fsyncPath, mkdirp, replaceUnderLock, tempPathFor, writeAndSync, writeFileAtomic } from '../io/atomic.js'
+import { fsyncPath, mkdirp, replaceUnderLock, tempPathFor, writeAndSync, writeFileAtomic } from '../io/atomic.js'
 import { errnoOf, ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import {
   compareTreeEntries,
@@ -410,13 +410,6 @@ export class Repository {
     await this.writeIndex([...byPath.values()])
   }
 
-  /** Index entries for HEAD's tree without stat data (git compares content for those). */
-  async indexFromHead(): Promise<IndexEntry[]> {
-    const head = await this.refs.head()
-    if (!head.oid) return []
-    const commit = await this.readCommit(head.oid)
-    return (await this.flatten(commit.tree)).map((f) => entryWithoutStat(f.path, f.oid, parseInt(f.mode, 8)))
-  }
 
   /** The blob id of a working-tree file, or `null` when it is missing (or not a regular file). */
   async hashWorkingFile(path: string): Promise<string | null> {
@@ -625,15 +618,6 @@ export class Repository {
     }
   }
 
-  /** Temp files we left behind, by the process that made them (for repair). */
-  async listTempFiles(dir: string): Promise<string[]> {
-    try {
-      return (await this.fs.readdir(dir)).filter((n) => n.endsWith(TEMP_SUFFIX)).map((n) => `${dir}/${n}`)
-    } catch (err) {
-      if (isNotFound(err)) return []
-      throw ioError(err, dir, 'list')
-    }
-  }
 }
 
 /**
