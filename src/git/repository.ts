@@ -19,6 +19,7 @@ import {
 import { compareIndexEntries, decodeIndex, encodeIndex, entryFromStat, entryWithoutStat, type IndexEntry } from './index-file.js'
 import { ObjectDatabase, type IsoFs } from './objects.js'
 import { RefStore } from './refs.js'
+import { commitTransaction, stageFiles, tagTransaction, type CommitFile, type CommitOutcome, type CommitRequest, type StagedFiles, type TagRequest } from './transaction.js'
 
 /** The id of the empty tree, which every git knows without storing it. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
@@ -191,6 +192,28 @@ export class Repository {
     const oid = options.batch ? this.objects.enqueue('commit', encoded) : await this.objects.write('commit', encoded)
     this.commits.set(oid, commit)
     return oid
+  }
+
+  /**
+   * Commits `files` onto `ref` as one crash-safe transaction: objects and working-tree copies,
+   * made durable, then the ref's compare-and-swap, then the working tree and index. See
+   * {@link commitTransaction}.
+   */
+  async commit(request: CommitRequest): Promise<CommitOutcome> {
+    return commitTransaction(this, request)
+  }
+
+  /**
+   * Hashes files and starts writing their blobs, with no lock needed (unreferenced objects are
+   * harmless); pass the result as `files` to {@link Repository.commit}.
+   */
+  stage(files: readonly CommitFile[]): StagedFiles {
+    return stageFiles(this, files)
+  }
+
+  /** Creates an annotated tag and its ref (which must not exist yet); returns the tag object's id. */
+  async createTag(request: TagRequest): Promise<string> {
+    return tagTransaction(this, request)
   }
 
   /** Writes an annotated tag object and returns its id. */
