@@ -1,9 +1,9 @@
 import { dirname } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import git from 'isomorphic-git'
 import { CorruptObjectError, StoreIOError, UnsupportedIndexError } from '../errors/index.js'
-import { fsyncPath, mkdirp, replaceUnderLock, tempPathFor, writeAndSync, writeFileAtomic } from '../io/atomic.js'
-import { errnoOf, ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
+import { fsyncPath, mkdirp, tempPathFor, writeAndSync, writeFileAtomic } from '../io/atomic.js'
+import { ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
+import { LockFile, type LockFileOptions } from '../io/lock-file.js'
 import {
   compareTreeEntries,
   decodeCommit,
@@ -398,30 +398,13 @@ export class Repository {
   async writeIndex(entries: IndexEntry[]): Promise<void> {
     const sorted = entries.sort(compareIndexEntries)
     const path = `${this.gitdir}/index`
-    const handle = await this.takeIndexLock(`${path}.lock`)
-    await replaceUnderLock(this.fs, path, handle, () => encodeIndex(sorted), { sync: this.sync, action: 'write' })
+    const lock = await LockFile.acquire(this.fs, path, INDEX_LOCK)
+    await lock.commit(encodeIndex(sorted), { sync: this.sync, action: 'write' })
     try {
       const st = await this.fs.stat(path, { bigint: true })
       this.indexCache = { signature: `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`, entries: sorted }
     } catch (err) {
       throw ioError(err, path, 'stat')
-    }
-  }
-
-  /**
-   * Native git holds `index.lock` briefly for every `git status` (an editor may run one every
-   * few seconds), so wait for it a while, as for ref locks, before giving up with a typed error.
-   */
-  private async takeIndexLock(lockPath: string) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.fs.open(lockPath, 'wx', 0o644)
-      } catch (err) {
-        if (errnoOf(err) !== 'EEXIST' || attempt >= 60) {
-          throw ioError(err, lockPath, 'lock the index (another git command may be running)')
-        }
-        await sleep(Math.min(20 + attempt, 50))
-      }
     }
   }
 
@@ -641,6 +624,16 @@ export class Repository {
     }
   }
 
+}
+
+/**
+ * Native git holds `index.lock` briefly for every `git status` (an editor may run one every few
+ * seconds), so wait for it a while, as for ref locks, before giving up with a typed error.
+ */
+const INDEX_LOCK: LockFileOptions = {
+  attempts: 60,
+  delayMs: (attempt) => Math.min(20 + attempt, 50),
+  action: 'lock the index (another git command may be running)',
 }
 
 /**
