@@ -396,9 +396,24 @@ export class Repository {
 
   /** Replaces the whole index, atomically, under git's own `index.lock`. */
   async writeIndex(entries: IndexEntry[]): Promise<void> {
-    const sorted = entries.sort(compareIndexEntries)
+    await this.modifyIndex(() => entries)
+  }
+
+  /**
+   * The index's read-modify-write: `change` gets the current entries only after `index.lock` is
+   * held, so a `git add` that lands meanwhile is never overwritten with a stale copy, and its
+   * result replaces the index atomically. The lock is released whatever happens.
+   */
+  async modifyIndex(change: (current: IndexEntry[]) => IndexEntry[] | Promise<IndexEntry[]>): Promise<void> {
     const path = `${this.gitdir}/index`
     const lock = await LockFile.acquire(this.fs, path, INDEX_LOCK)
+    let sorted: IndexEntry[]
+    try {
+      sorted = (await change(await this.readIndex())).sort(compareIndexEntries)
+    } catch (err) {
+      await lock.rollback()
+      throw err
+    }
     await lock.commit(encodeIndex(sorted), { sync: this.sync, action: 'write' })
     try {
       const st = await this.fs.stat(path, { bigint: true })
@@ -410,12 +425,13 @@ export class Repository {
 
   /** Updates some index entries and removes others; keeps anything else the user staged. */
   async updateIndex(updates: readonly IndexEntry[], removed: readonly string[] = []): Promise<void> {
-    const byPath = new Map((await this.readIndex()).map((e) => [e.path, e]))
-    for (const path of removed) byPath.delete(path)
-    for (const e of updates) byPath.set(e.path, e)
-    await this.writeIndex([...byPath.values()])
+    await this.modifyIndex((current) => {
+      const byPath = new Map(current.map((e) => [e.path, e]))
+      for (const path of removed) byPath.delete(path)
+      for (const e of updates) byPath.set(e.path, e)
+      return [...byPath.values()]
+    })
   }
-
 
   /** The blob id of a working-tree file, or `null` when it is missing (or not a regular file). */
   async hashWorkingFile(path: string): Promise<string | null> {
@@ -574,41 +590,44 @@ export class Repository {
     const toFiles = await this.flatten(to)
     const written: string[] = []
     const removed: string[] = []
-    const current = new Map((await this.readIndex()).map((e) => [e.path, e]))
-    const next: IndexEntry[] = []
-    for (const f of toFiles) {
-      const existing = current.get(f.path)
-      if (fromFiles.get(f.path) === f.oid && existing?.oid === f.oid && ((await this.statMatches(existing)) || (await this.hashWorkingFile(f.path)) === f.oid)) {
-        next.push(existing)
-        continue
+    // The index is read under its lock and held for the whole switch, as git's checkout does.
+    await this.modifyIndex(async (entries) => {
+      const current = new Map(entries.map((e) => [e.path, e]))
+      const next: IndexEntry[] = []
+      for (const f of toFiles) {
+        const existing = current.get(f.path)
+        if (fromFiles.get(f.path) === f.oid && existing?.oid === f.oid && ((await this.statMatches(existing)) || (await this.hashWorkingFile(f.path)) === f.oid)) {
+          next.push(existing)
+          continue
+        }
+        if (!(await mayTouch(f.path))) {
+          next.push(entryWithoutStat(f.path, f.oid))
+          continue
+        }
+        const content = await this.objects.readTyped(f.oid, 'blob')
+        const prepared = await this.prepareFile(f.path, content, f.oid)
+        const target = `${this.dir}/${f.path}`
+        try {
+          await this.fs.rename(prepared.tmp, target)
+          next.push(entryFromStat(f.path, f.oid, await this.fs.stat(target, { bigint: true })))
+        } catch (err) {
+          await this.discardFiles([prepared])
+          throw ioError(err, target, 'write')
+        }
+        written.push(f.path)
       }
-      if (!(await mayTouch(f.path))) {
-        next.push(entryWithoutStat(f.path, f.oid))
-        continue
+      const keep = new Set(toFiles.map((f) => f.path))
+      for (const path of fromFiles.keys()) {
+        if (keep.has(path) || !(await mayTouch(path))) continue
+        await this.assertNoLinkedParents(path)
+        await this.fs.unlink(`${this.dir}/${path}`).catch((err: unknown) => {
+          if (!isNotFound(err)) throw ioError(err, `${this.dir}/${path}`, 'remove')
+        })
+        removed.push(path)
+        await this.removeEmptyParents(path)
       }
-      const content = await this.objects.readTyped(f.oid, 'blob')
-      const prepared = await this.prepareFile(f.path, content, f.oid)
-      const target = `${this.dir}/${f.path}`
-      try {
-        await this.fs.rename(prepared.tmp, target)
-        next.push(entryFromStat(f.path, f.oid, await this.fs.stat(target, { bigint: true })))
-      } catch (err) {
-        await this.discardFiles([prepared])
-        throw ioError(err, target, 'write')
-      }
-      written.push(f.path)
-    }
-    const keep = new Set(toFiles.map((f) => f.path))
-    for (const path of fromFiles.keys()) {
-      if (keep.has(path) || !(await mayTouch(path))) continue
-      await this.assertNoLinkedParents(path)
-      await this.fs.unlink(`${this.dir}/${path}`).catch((err: unknown) => {
-        if (!isNotFound(err)) throw ioError(err, `${this.dir}/${path}`, 'remove')
-      })
-      removed.push(path)
-      await this.removeEmptyParents(path)
-    }
-    await this.writeIndex(next)
+      return next
+    })
     return { written, removed }
   }
 
