@@ -1,6 +1,15 @@
+import type { RepoCore } from './core.js'
 import type { Signature } from './format.js'
 import { ObjectDatabase } from './objects.js'
-import type { PreparedFile, Repository } from './repository.js'
+import type { TreeStore } from './trees.js'
+import type { PreparedFile, WorkingTree } from './worktree.js'
+
+/** The parts of a repository a transaction works with. */
+export interface TransactionParts {
+  core: RepoCore
+  trees: TreeStore
+  worktree: WorkingTree
+}
 
 /** A file a commit adds or replaces: its slash-separated path in the tree and its bytes. */
 export interface CommitFile {
@@ -56,9 +65,9 @@ export interface CommitOutcome {
 }
 
 /** Hashes `files` and starts writing their blobs; see {@link StagedFiles}. */
-export function stageFiles(repo: Repository, files: readonly CommitFile[]): StagedFiles {
+export function stageFiles(core: RepoCore, files: readonly CommitFile[]): StagedFiles {
   const hashed = files.map((f) => ({ path: f.path, data: f.data, oid: f.oid ?? ObjectDatabase.hash('blob', f.data) }))
-  const written = Promise.all(hashed.map((f) => repo.objects.write('blob', f.data, { deferSync: true, oid: f.oid }))).then(() => undefined)
+  const written = Promise.all(hashed.map((f) => core.objects.write('blob', f.data, { deferSync: true, oid: f.oid }))).then(() => undefined)
   // A caller that abandons the stage must not see an unhandled rejection; commit re-awaits it.
   written.catch(() => undefined)
   return { staged: true, files: hashed, written }
@@ -76,24 +85,25 @@ export function stageFiles(repo: Repository, files: readonly CommitFile[]): Stag
  * removed by repair); a crash after it leaves a working tree that lags the ref, which
  * `repairWorkingTree` on open finishes from the same temp files.
  */
-export async function commitTransaction(repo: Repository, request: CommitRequest): Promise<CommitOutcome> {
-  const staged = 'staged' in request.files ? request.files : stageFiles(repo, request.files)
+export async function commitTransaction(parts: TransactionParts, request: CommitRequest): Promise<CommitOutcome> {
+  const { core, trees, worktree: wt } = parts
+  const staged = 'staged' in request.files ? request.files : stageFiles(core, request.files)
   const blobs = new Map(staged.files.map((f) => [f.path, f.oid]))
   // Only a checked-out ref has working-tree copies; a commit to another branch is objects and refs only.
-  const preparing = request.worktree ? staged.files.map((f) => repo.prepareFile(f.path, f.data, f.oid, { deferSync: true })) : []
+  const preparing = request.worktree ? staged.files.map((f) => wt.prepareFile(f.path, f.data, f.oid, { deferSync: true })) : []
   const [written, ...preparedResults] = await Promise.allSettled([staged.written, ...preparing])
   // Settle each one on its own, so a failure of one never strands the other's temp file.
   const prepared = preparedResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
   const failure = [written, ...preparedResults].find((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (failure) {
-    await repo.discardFiles(prepared)
+    await wt.discardFiles(prepared)
     throw failure.reason
   }
   let moved = false
   try {
     const batch = { batch: true }
-    const tree = await repo.updateTree(request.parentTree, blobs, batch)
-    const commit = await repo.writeCommit(
+    const tree = await trees.updateTree(request.parentTree, blobs, batch)
+    const commit = await trees.writeCommit(
       {
         tree,
         parents: [...(request.parents ?? (request.expected ? [request.expected] : []))],
@@ -103,21 +113,21 @@ export async function commitTransaction(repo: Repository, request: CommitRequest
       },
       batch,
     )
-    await repo.objects.drain()
+    await core.objects.drain()
     // Everything the new ref will point at, and the copies renamed after it, is durable first.
-    await Promise.all([repo.objects.flush(), repo.syncPrepared(prepared)])
-    await repo.refs.update(request.ref, commit, request.expected, { sync: repo.sync })
+    await Promise.all([core.objects.flush(), wt.syncPrepared(prepared)])
+    await core.refs.update(request.ref, commit, request.expected, { sync: core.sync })
     moved = true
-    return { commit, tree, blobs, warnings: await finishWorkingTree(repo, prepared, request) }
+    return { commit, tree, blobs, warnings: await finishWorkingTree(wt, prepared, request) }
   } finally {
-    if (!moved) await repo.discardFiles(prepared)
+    if (!moved) await wt.discardFiles(prepared)
   }
 }
 
-async function finishWorkingTree(repo: Repository, prepared: readonly PreparedFile[], request: CommitRequest): Promise<string[]> {
+async function finishWorkingTree(wt: WorkingTree, prepared: readonly PreparedFile[], request: CommitRequest): Promise<string[]> {
   if (!request.worktree) return []
   try {
-    await repo.commitFiles(prepared)
+    await wt.commitFiles(prepared)
     return []
   } catch (err) {
     // The ref points at the commit: it succeeded, and failing now would make a retry meet
@@ -139,8 +149,8 @@ export interface TagRequest {
 }
 
 /** Writes an annotated tag object durably, then creates its ref by compare-and-swap (the commit point). */
-export async function tagTransaction(repo: Repository, request: TagRequest): Promise<string> {
-  const oid = await repo.writeTag({ object: request.object, type: request.type, tag: request.name, tagger: request.tagger, message: request.message })
-  await repo.refs.update(request.ref, oid, null)
+export async function tagTransaction(parts: TransactionParts, request: TagRequest): Promise<string> {
+  const oid = await parts.trees.writeTag({ object: request.object, type: request.type, tag: request.name, tagger: request.tagger, message: request.message })
+  await parts.core.refs.update(request.ref, oid, null)
   return oid
 }
