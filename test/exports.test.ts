@@ -30,6 +30,7 @@ describe('public API', () => {
         'STORE_FORMAT_VERSION',
         'StoreIOError',
         'StoreLockedError',
+        'UnsafeTreeError',
         'UnsupportedIndexError',
         'openStore',
         'personaSchema',
