@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { VerifyReport } from '../../store/verify.js'
+import type { VerifyReport } from '../../index.js'
 import { exitCodeFor } from '../exit-codes.js'
 import { action, examples, type Cli } from '../runtime.js'
 import { plural } from '../format/numbers.js'
