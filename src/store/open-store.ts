@@ -33,7 +33,12 @@ export interface OpenStoreOptions<S extends z.ZodType = typeof anyIndividualSche
   defaultBranch?: string
   /** The clock for timestamps; inject a fixed one for reproducible commit ids. */
   clock?: () => Date
-  /** The file system; inject one to simulate failures. Defaults to `node:fs/promises`. */
+  /**
+   * The file system the store's files go through; inject one to simulate failures over the real
+   * disk (a full disk, a failing rename). Defaults to `node:fs/promises`. It is fault injection,
+   * not a virtual file system: the cross-process write lock (`proper-lockfile`) uses `node:fs`
+   * directly, and `compact` runs native git on the directory.
+   */
   fs?: StoreFs
   /**
    * fsync every file before renaming it into place (default `true`). Turning it off keeps
