@@ -68,4 +68,38 @@ describe('pulling hostile trees from a real git http-backend', () => {
     expect(await reopened.listGenerations()).toEqual([0])
     expect((await reopened.verify()).branches.find((r) => r.branch === 'main')?.objects).toEqual([])
   })
+
+  it('a 100,000-level nested gen file and a huge gen blob: no crash, typed errors, the store stays openable', async () => {
+    // 200 MB as the issue asks with EVOGIT_HOSTILE_BLOB_MB=200; CI (2 cores) uses a quicker size.
+    const megabytes = Number(process.env.EVOGIT_HOSTILE_BLOB_MB ?? 24)
+    const bare = join(served.root(), 'run.git')
+    const a = await openStore({ dir: join(tempDir(), 'a') })
+    await a.saveGeneration(0, [{ a: 1 }])
+    await a.setRemote('origin', served.server().url('run.git'))
+    await a.push()
+    const base = git(bare, 'rev-parse', 'main').trim()
+    const blob = (input: Buffer | string) => execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: bare, input, maxBuffer: 1 << 30 }).toString().trim()
+    const nested = blob(`${'['.repeat(100_000)}${']'.repeat(100_000)}\n`)
+    // A valid population of one huge string: the worst case that still parses.
+    const huge = blob(Buffer.concat([Buffer.from('[{"x":"'), Buffer.alloc(megabytes << 20, 0x61), Buffer.from('"}]\n')]))
+    const tree = execFileSync('git', ['mktree'], { cwd: bare, input: git(bare, 'ls-tree', 'main') + `100644 blob ${nested}\tgen_1.json\n100644 blob ${huge}\tgen_2.json\n` }).toString().trim()
+    git(bare, 'update-ref', 'refs/heads/main', git(bare, 'commit-tree', tree, '-p', base, '-m', 'hostile').trim())
+
+    const root = tempDir()
+    const dir = join(root, 'b')
+    const b = await openStore({ dir })
+    await b.setRemote('origin', served.server().url('run.git'))
+    const pulled = await b.pull({ branch: 'main' }).catch((err: unknown) => err)
+    // Either outcome is acceptable, as long as it is a result or a typed error, never a crash.
+    if (pulled instanceof Error) expect((pulled as { code?: string }).code).toMatch(/^E_/)
+    else expect((pulled as { outcome: string }).outcome).toBe('created')
+    expect(readdirSync(root)).toEqual(['b'])
+    const reopened = await openStore({ dir })
+    expect(await reopened.listGenerations()).toEqual(pulled instanceof Error ? [] : [0, 1, 2])
+    if (!(pulled instanceof Error)) {
+      expect((await errorOf(reopened.loadGeneration(1))).code).toMatch(/^E_(CORRUPT_GENERATION|INVALID_JSON)$/)
+      expect(await reopened.loadGeneration(0)).toEqual([{ a: 1 }])
+    }
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('')
+  })
 })
