@@ -47,7 +47,7 @@ async function objectiveChart(data: TrajectoriesData, name: string, direction: '
         encoding: {
           x,
           y: { field: 'value', type: 'quantitative', title },
-          color: { ...color, legend: null },
+          color,
           strokeDash: { field: 'statistic', type: 'nominal', title: 'thin lines', scale: { domain: ['mean', 'median'], range: [[4, 2], [1, 2]] } },
           detail: { field: 'branch' },
         },
