@@ -1,10 +1,13 @@
 import type { Direction, TrajectoryPoint } from './model.js'
 
-/** Charts are drawn this many pixels wide, so more points per line than this cannot be seen. */
-export const MAX_CHART_POINTS = 800
+/**
+ * At most this many points per line. The trajectory plot is 760 px wide: a point every two or three
+ * pixel columns still draws a smooth line, and every further point costs render time and bytes.
+ */
+export const MAX_CHART_POINTS = 300
 
 /** The generations table lists at most this many rows per branch. */
-export const MAX_TABLE_ROWS = 200
+export const MAX_TABLE_ROWS = 120
 
 /**
  * The thinning rule, in words; the report prints it wherever it applied. A line with more points

@@ -16,12 +16,12 @@ import {
   type TrajectoryPoint,
 } from '../report/model.js'
 import { evenSample, MAX_CHART_POINTS, MAX_TABLE_ROWS, THINNING_RULE, thinRows, thinTrajectory } from '../report/thin.js'
-import { branches as listBranches } from './branches.js'
 import type { StoreContext } from './context.js'
 import type { BranchSummary, LogEntry } from './history-types.js'
 import { loadGeneration } from './load-generation.js'
 import { loadMetadata } from './load-metadata.js'
 import { log } from './log.js'
+import { forkPoints, type RefLine } from './report-forks.js'
 import { comparisonRows } from './report-sources/compare.js'
 import { objectiveDirections } from './report-sources/directions.js'
 import { lineageOf } from './report-sources/lineage.js'
@@ -55,15 +55,15 @@ interface Line {
 export async function collectReport(options: CollectReportOptions): Promise<ReportModel> {
   const { ctx } = options
   const diversitySamples = options.diversitySamples ?? 12
-  const summaries = await listBranches({ ctx })
-  const refs = options.refs && options.refs.length > 0 ? [...options.refs] : summaries.map((s) => s.name)
+  const refs = options.refs && options.refs.length > 0 ? [...options.refs] : (await ctx.repo.refs.list('refs/heads/')).map((r) => r.slice('refs/heads/'.length)).sort()
   const notes: string[] = []
-  const lines: Line[] = []
-  for (const ref of refs) {
-    const summary = summaries.find((s) => s.name === ref) ?? null
-    const all = (await log({ ctx, ref })).reverse()
-    lines.push({ name: ref, summary, entries: ownEntries(all, summary) })
-  }
+  const read: RefLine[] = []
+  for (const ref of refs) read.push({ name: ref, entries: (await log({ ctx, ref })).reverse() })
+  const summaries = await forkPoints(ctx, read)
+  const lines: Line[] = read.map((l) => {
+    const summary = summaries.get(l.name) ?? null
+    return { name: l.name, summary, entries: ownEntries(l.entries, summary) }
+  })
   const names = lines.map((l) => l.name)
   const base = {
     version: REPORT_MODEL_VERSION,

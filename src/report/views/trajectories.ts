@@ -39,11 +39,11 @@ async function objectiveChart(data: TrajectoriesData, name: string, direction: '
     height: 300,
     title: `${name}: best, mean and median per generation`,
     layer: [
-      { data: { values: band }, mark: { type: 'area', opacity: 0.13 }, encoding: { x, y: { field: 'min', type: 'quantitative', title, scale: { zero: false } }, y2: { field: 'max' }, color } },
+      { data: { values: band }, mark: { type: 'area', opacity: 0.13, aria: false }, encoding: { x, y: { field: 'min', type: 'quantitative', title, scale: { zero: false } }, y2: { field: 'max' }, color } },
       {
         data: { values: lines },
         name: 'stat_line',
-        mark: { type: 'line', strokeWidth: 1, opacity: 0.8 },
+        mark: { type: 'line', strokeWidth: 1, opacity: 0.8, aria: false },
         encoding: {
           x,
           y: { field: 'value', type: 'quantitative', title },

@@ -3,7 +3,7 @@ import type { BranchPareto, FrontPoint, ObjectiveInfo, ParetoData } from '../../
 import { front2d, hypervolume2d } from '../../report/pareto2d.js'
 
 /** Hypervolume is computed at this many evenly spread generations per branch. */
-export const PARETO_SAMPLES = 40
+export const PARETO_SAMPLES = 12
 
 /** One branch's sampled sidecars, oldest first. */
 export interface ParetoInput {
