@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -124,8 +125,24 @@ describe('evogit report', () => {
     expect(opened.code).toBe(0)
     for (let i = 0; i < 50 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 100))
     expect(readFileSync(marker, 'utf8').trim()).toBe(join(cwd, 'x.html'))
+    const two = await evogit(['report', '--dir', dir, '--ref', 'main', '--ref', 'wide', '-o', 'runs.html'], { cwd })
+    expect(two.stdout).toContain('2 refs')
     const missing = await evogit(['report', '--dir', join(cwd, 'nowhere')], { cwd })
     expect(missing.code).not.toBe(0)
     expect(missing.stderr).toContain('not an evogit store')
+  })
+})
+
+describe('the README quick start', () => {
+  it('npm start, then npx evogit report --dir persona_data -o report.html', async () => {
+    const cwd = tempDir()
+    execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'dist', 'examples', 'evolve.js')], { cwd, stdio: 'ignore' })
+    const run = await evogit(['report', '--dir', 'persona_data', '-o', 'report.html'], { cwd })
+    expect(run.code).toBe(0)
+    const html = readFileSync(join(cwd, 'report.html'), 'utf8')
+    for (const view of ['trajectories', 'branchTree', 'comparison', 'pareto', 'diversity', 'generations']) expect(html).toContain(`<section id="${view}" data-view="${view}" data-available="true">`)
+    // The example records no parents, and the page says so instead of drawing nothing.
+    expect(html).toContain('<section id="lineage" data-view="lineage" data-available="false">')
+    expect(run.stderr).toContain('not in this report (no data): lineage')
   })
 })

@@ -32,7 +32,7 @@ async function objectiveChart(data: TrajectoriesData, name: string, direction: '
     }
   }
   const title = axisTitle(name, direction)
-  const color = { field: 'branch', type: 'nominal', title: 'branch', scale: branchScale(allBranches) } as const
+  const color = { field: 'branch', type: 'nominal', title: 'branch', scale: branchScale(allBranches), legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolStrokeColor: { expr: 'scale("color", datum.value)' } } } as const
   const x = { field: 'generation', type: 'quantitative', title: 'generation', axis: { tickMinStep: 1, format: 'd' } } as const
   const spec = {
     width: 760,
