@@ -24,6 +24,8 @@ describe('public API', () => {
         'NotAStoreError',
         'RefExistsError',
         'RefNotFoundError',
+        'REPORT_MODEL_VERSION',
+        'REPORT_VIEWS',
         'RemoteError',
         'RemoteRejectedError',
         'SIDECAR_FORMAT_VERSION',
@@ -34,6 +36,7 @@ describe('public API', () => {
         'UnsupportedIndexError',
         'openStore',
         'personaSchema',
+        'renderReport',
         'sidecarSchema',
       ].sort(),
     )

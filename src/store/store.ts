@@ -19,6 +19,7 @@ import { pull, type PullOptions, type PullResult } from './pull.js'
 import { push, type PushOptions, type PushResult } from './push.js'
 import { restoreArchive, type RestoreArchiveResult } from './restore-archive.js'
 import { resume } from './resume.js'
+import { report, type ReportOptions, type ReportResult } from './report.js'
 import { rollback, type RollbackResult } from './rollback.js'
 import { saveGeneration, type SaveOptions, type SaveResult } from './save-generation.js'
 import { setRemote } from './set-remote.js'
@@ -240,6 +241,18 @@ export interface Store<T, TIn = T> {
    * ```
    */
   verify(options?: { repair?: boolean; onProgress?: (p: VerifyProgress) => void }): Promise<VerifyReport>
+
+  /**
+   * Writes one self-contained, offline HTML report of the run (charts drawn to SVG now, the data
+   * model embedded as JSON), or with `html: false` returns only the data model. See {@link report}.
+   *
+   * @example
+   * ```ts
+   * const { path, bytes } = await store.report({ output: 'report.html' })
+   * const { model } = await store.report({ refs: ['main', 'high-mutation'], html: false })
+   * ```
+   */
+  report(options?: Omit<ReportOptions, 'ctx' | 'fs'>): Promise<ReportResult>
 }
 
 /** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
@@ -268,6 +281,7 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     pull: (options = {}) => pull({ ...options, ctx }),
     compact: (options = {}) => compact({ ...options, ctx }),
     verify: (options = {}) => verify({ ...options, ctx }),
+    report: (options = {}) => report({ ...options, ctx, fs }),
   })
 }
 
