@@ -1,4 +1,5 @@
-import type { JsonValue, Sidecar } from '../../model/sidecar.js'
+import type { ExactJsonValue } from '../../model/lossless-json.js'
+import type { Sidecar } from '../../model/sidecar.js'
 import type { ScoreStats } from '../../model/stats.js'
 import type { Style } from './color.js'
 import { formatScore, inlineValue, plural, shortCommit } from './numbers.js'
@@ -13,7 +14,7 @@ export interface GenerationSummary {
   savedAt: string | null
   stats: ScoreStats
   parent: Sidecar['parent']
-  meta: JsonValue | null
+  meta: ExactJsonValue | null
 }
 
 /**
