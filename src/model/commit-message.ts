@@ -10,6 +10,8 @@ export interface GenerationCommitInfo {
   stats: ScoreStats
   /** The objective the subject and `Best-Score` are about; `null` without scores. */
   primary: string | null
+  /** For two or more objectives: the size of the non-dominated front and its hypervolume. */
+  pareto: { frontSize: number; hypervolume: number | null } | null
 }
 
 /** Trailer keys we write; `git log --format='%(trailers:key=Best-Score)'` works on them. */
@@ -21,10 +23,12 @@ export const TRAILER = {
   objective: 'Objective',
   direction: 'Objective-Direction',
   stats: 'Evogit-Stats',
+  paretoFront: 'Pareto-Front-Size',
+  hypervolume: 'Hypervolume',
 } as const
 
 /** Subject and trailers of the commit that saves one generation. */
-export function formatCommitMessage(info: Omit<GenerationCommitInfo, 'primary'> & { primary?: string | null; overwrite?: boolean }): string {
+export function formatCommitMessage(info: Omit<GenerationCommitInfo, 'primary' | 'pareto'> & { primary?: string | null; pareto?: GenerationCommitInfo['pareto']; overwrite?: boolean }): string {
   const primary = primaryObjective(info.stats, info.primary)
   const s = primary === null ? null : info.stats[primary]
   const size = info.populationSize === null ? '' : ` (${info.populationSize} ${info.populationSize === 1 ? 'individual' : 'individuals'})`
@@ -40,6 +44,10 @@ export function formatCommitMessage(info: Omit<GenerationCommitInfo, 'primary'> 
     trailers.push([TRAILER.direction, s.direction])
     if (s.best !== null) trailers.push([TRAILER.best, formatNumber(s.best)])
     if (s.mean !== null) trailers.push([TRAILER.mean, formatNumber(s.mean)])
+  }
+  if (info.pareto) {
+    trailers.push([TRAILER.paretoFront, String(info.pareto.frontSize)])
+    if (info.pareto.hypervolume !== null) trailers.push([TRAILER.hypervolume, formatNumber(info.pareto.hypervolume)])
   }
   if (Object.keys(info.stats).length > 0) trailers.push([TRAILER.stats, JSON.stringify(info.stats)])
   return `${subject}\n\n${trailers.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`
@@ -76,7 +84,10 @@ export function parseCommitMessage(message: string): GenerationCommitInfo | null
   const populationSize = sizeText !== undefined && /^[0-9]+$/.test(sizeText) ? Number(sizeText) : null
   const stats = parseStats(trailers)
   const named = trailers.get(TRAILER.objective)
-  return { generation, populationSize, stats, primary: choosePrimary(Object.keys(stats), named ?? (named === undefined && 'score' in stats ? 'score' : null)) }
+  const frontText = trailers.get(TRAILER.paretoFront)
+  const hypervolume = Number(trailers.get(TRAILER.hypervolume) ?? NaN)
+  const pareto = frontText !== undefined && /^[0-9]+$/.test(frontText) ? { frontSize: Number(frontText), hypervolume: Number.isFinite(hypervolume) ? hypervolume : null } : null
+  return { generation, populationSize, stats, pareto, primary: choosePrimary(Object.keys(stats), named ?? (named === undefined && 'score' in stats ? 'score' : null)) }
 }
 
 function parseStats(trailers: Map<string, string>): ScoreStats {

@@ -83,7 +83,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
  * duplicate keys are {@link InvalidJsonError}s naming the byte offset and, for a top-level
  * array (a population), the element.
  */
-export function parseExactJson(text: string, options: { what: string; numbers: NumberMode }): ExactJsonValue {
+export function parseExactJson(text: string, options: { what: string; numbers: NumberMode; element?: string }): ExactJsonValue {
   const { what } = options
   const parseNumber = options.numbers === 'lossless' ? (digits: string) => new LosslessNumber(digits) : exactNumber
   try {
@@ -94,7 +94,7 @@ export function parseExactJson(text: string, options: { what: string; numbers: N
     const offset = position ? Buffer.byteLength(text.slice(0, Number(position[1]))) : undefined
     const duplicate = /^Duplicate key '(.*)' encountered/.exec(message)
     const element = position ? topLevelElementAt(text, Number(position[1])) : null
-    const where = element === null ? '' : ` in element ${element}`
+    const where = element === null ? '' : ` in ${options.element ?? 'element'} ${element}`
     const at = offset === undefined ? '' : ` (byte offset ${offset})`
     const reason = duplicate ? `duplicate key ${JSON.stringify(duplicate[1])}${where}` : message.replace(/ at position \d+$/, '')
     throw new InvalidJsonError(`${what} is not valid JSON: ${reason}${at}`, {

@@ -33,6 +33,8 @@ export interface LogEntry {
   stats: ScoreStats
   /** The generation's primary objective (what `Best-Score` is about), `null` without scores. */
   primary: string | null
+  /** For two or more objectives: the front size and hypervolume, from the trailers. */
+  pareto: { frontSize: number; hypervolume: number | null } | null
   subject: string
 }
 

@@ -42,6 +42,7 @@ export async function log(options: LogOptions): Promise<LogEntry[]> {
       populationSize: info.populationSize,
       stats: info.stats,
       primary: info.primary,
+      pareto: info.pareto,
       subject: c.message.split('\n', 1)[0] ?? '',
     })
     return limit === undefined || out.length < limit

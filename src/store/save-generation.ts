@@ -205,7 +205,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
           parents: head.oid ? [head.oid] : [],
           author: signature,
           committer: signature,
-          message: formatCommitMessage({ generation, populationSize: individuals.length, stats, primary: scoring.primary, overwrite: existing !== null }),
+          message: formatCommitMessage({ generation, populationSize: individuals.length, stats, primary: scoring.primary, pareto: scoring.pareto && { frontSize: scoring.pareto.front.length, hypervolume: scoring.pareto.hypervolume }, overwrite: existing !== null }),
         },
         batch,
       )

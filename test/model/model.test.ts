@@ -62,7 +62,7 @@ describe('commit messages', () => {
     const message = formatCommitMessage({ generation: 12, populationSize: 3, stats })
     expect(message.split('\n')[0]).toBe('generation 12: best 0.91, mean 0.52 (3 individuals)')
     expect(parseTrailers(message).get('Best-Score')).toBe('0.91')
-    expect(parseCommitMessage(message)).toEqual({ generation: 12, populationSize: 3, stats, primary: 'score' })
+    expect(parseCommitMessage(message)).toEqual({ generation: 12, populationSize: 3, stats, primary: 'score', pareto: null })
   })
 
   it('reads hand-written commits without a stats trailer, and ignores non-generation commits', () => {
