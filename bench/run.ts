@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { openStore, personaSchema, type Persona, type Store } from '../src/index.js'
 import { initialPopulation, nextGeneration, rng, scoresOf } from './data.js'
 import { execFile, gitEnv, median, time, treeSize } from './measure.js'
+import { measurePareto } from './targets/pareto.js'
 
 /** What to run; `FULL` is `npm run bench`, `SMOKE` is the test's tiny version. */
 export interface BenchConfig {
@@ -259,6 +260,11 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
       target('6', `memory, save of ${config.memorySize}`, mem.delta, mem.jsonBytes, 'bytes', 4, `peak RSS during the save minus RSS before it (${mem.method}, child process) vs the size of gen_<n>.json`),
     )
     extra['memory.baselineRss'] = mem.baseline
+
+    log(`pareto: ${config.saveRuns} saves of ${config.saveSize} × 3 objectives`)
+    const pareto = await measurePareto(join(root, 'pareto'), config)
+    targets.push(target('7', `save ${config.saveSize} × 3 objectives (Pareto)`, pareto.figure, pareto.baseline, 'ms', 1.1, 'median save scored on 3 objectives (directions, stats, fronts, hypervolume) vs the same saves with 1 objective, alternating'))
+    extra['pareto.frontSize'] = pareto.frontSize
   } finally {
     await rm(root, { recursive: true, force: true })
   }
