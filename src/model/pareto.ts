@@ -1,3 +1,4 @@
+import { cleanNumber } from './number-format.js'
 import type { Direction } from './objectives.js'
 
 /**
@@ -201,7 +202,8 @@ export function paretoSummary(input: ParetoInput): ParetoSummary | null {
     reference = referencePoint(objectives, signs, points, input)
     const ref = objectives.map((name, j) => signs[j]! * reference!.point[name]! + 0)
     const frontPoints = points.filter((_, k) => memberRanks[k] === 0)
-    hypervolume = objectives.length === 2 ? hypervolume2d(frontPoints, ref) : hypervolume3d(frontPoints, ref)
+    // Rounded like every derived statistic, so 21.000000000000004 is stored as 21.
+    hypervolume = cleanNumber(objectives.length === 2 ? hypervolume2d(frontPoints, ref) : hypervolume3d(frontPoints, ref))
   }
   return { objectives, front, ranks, hypervolume, reference }
 }
