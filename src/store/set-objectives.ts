@@ -80,23 +80,21 @@ export async function setObjectives(options: SetObjectivesOptions): Promise<SetO
       throw new DirtyWorkingTreeError(`${OBJECTIVES_PATH} in the working tree has uncommitted edits; commit or move them first`, { files: clobbered })
     }
     await repo.readIndex()
-    await repo.objects.write('blob', bytes, { oid: blob })
-    const prepared = [await repo.prepareFile(OBJECTIVES_PATH, bytes, blob)]
-    let moved = false
-    try {
-      const tree = await repo.updateTree(parent?.tree ?? null, new Map([[OBJECTIVES_PATH, blob]]))
-      const now = ctx.clock()
-      const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
-      const verb = Object.keys(stored.objectives).length === 0 && stored.primary === null ? 'declare' : 'change'
-      const message = `objectives: ${verb} ${changes.join(', ')}\n\n${changes.map((c) => `${OBJECTIVES_CHANGED_TRAILER}: ${c}`).join('\n')}\n`
-      const commit = await repo.writeCommit({ tree, parents: head.oid ? [head.oid] : [], author: signature, committer: signature, message })
-      await repo.objects.flush()
-      await repo.refs.update(head.ref, commit, head.oid, { sync: repo.sync })
-      moved = true
-      await repo.commitFiles(prepared)
-      return { objectives: next, changes, commit, branch }
-    } finally {
-      if (!moved) await repo.discardFiles(prepared)
-    }
+    const now = ctx.clock()
+    const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
+    const verb = Object.keys(stored.objectives).length === 0 && stored.primary === null ? 'declare' : 'change'
+    const message = `objectives: ${verb} ${changes.join(', ')}\n\n${changes.map((c) => `${OBJECTIVES_CHANGED_TRAILER}: ${c}`).join('\n')}\n`
+    // The same transaction as a save: objects durable first, the ref moved by CAS, then the working tree.
+    const committed = await repo.commit({
+      ref: head.ref,
+      expected: head.oid,
+      parentTree: parent?.tree ?? null,
+      files: [{ path: OBJECTIVES_PATH, data: bytes, oid: blob }],
+      message,
+      author: signature,
+      worktree: true,
+      label: 'the objectives change',
+    })
+    return { objectives: next, changes, commit: committed.commit, branch }
   })
 }
