@@ -134,5 +134,5 @@ describe('the evogit binary, one whole story', () => {
     expect(verify.stderr).toMatch(/verifying: 4\/4 \(exp\)\n(.*\n)*verifying: 3\/3 \(main\)\n$/)
     expect((await ok(['verify'], o)).stdout).toMatch(/^OK: checked 7 generations on 2 branches/)
     git(dir, 'fsck', '--strict', '--no-progress')
-  })
+  }, 180_000)
 })
