@@ -15,6 +15,7 @@ import { openStore, personaSchema, type Persona, type Store } from '../src/index
 import { initialPopulation, nextGeneration, rng, scoresOf } from './data.js'
 import { execFile, gitEnv, median, time, treeSize } from './measure.js'
 import { measureReport } from './targets/report.js'
+import { measurePareto } from './targets/pareto.js'
 
 /** What to run; `FULL` is `npm run bench`, `SMOKE` is the test's tiny version. */
 export interface BenchConfig {
@@ -266,6 +267,10 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
     const rep = await measureReport(join(root, 'report', 'store'), config)
     targets.push(...rep.targets)
     Object.assign(extra, rep.extra)
+    log(`pareto: ${config.saveRuns} saves of ${config.saveSize} × 3 objectives`)
+    const pareto = await measurePareto(join(root, 'pareto'), config)
+    targets.push(target('pareto', `save ${config.saveSize} × 3 objectives (Pareto)`, pareto.figure, pareto.baseline, 'ms', 1.1, 'median save scored on 3 objectives (directions, stats, fronts, hypervolume) vs the same saves with 1 objective, alternating'))
+    extra['pareto.frontSize'] = pareto.frontSize
   } finally {
     await rm(root, { recursive: true, force: true })
   }

@@ -93,22 +93,26 @@ function crossover(rng: Rng, a: Persona, b: Persona, id: number): Persona {
   return child
 }
 
-/** Fitness = fit to the target profile, plus a bonus for trait vectors unlike the rest. */
-function evaluate(pop: Persona[]): { score: number[]; target_fit: number[]; diversity: number[] } {
+/**
+ * Three objectives: `distance` to the target profile (a loss, declared `min`), `diversity` (how
+ * unlike the rest a persona is, `max`), and the blended `score` selection uses (`max`, primary).
+ */
+function evaluate(pop: Persona[]): { score: number[]; distance: number[]; diversity: number[] } {
   const vec = (p: Persona) => TRAITS.map((t) => p.personality_traits[t] ?? 0.5)
   const vectors = pop.map(vec)
-  const target_fit = vectors.map((v) => 1 - Math.sqrt(v.reduce((s, x, i) => s + (x - TARGET[TRAITS[i]!]) ** 2, 0) / TRAITS.length))
+  const distance = vectors.map((v) => Math.round(Math.sqrt(v.reduce((s, x, i) => s + (x - TARGET[TRAITS[i]!]) ** 2, 0) / TRAITS.length) * 1e4) / 1e4)
   const diversity = vectors.map((v, i) => {
     let sum = 0
     for (let j = 0; j < vectors.length; j++) if (j !== i) sum += Math.sqrt(v.reduce((s, x, k) => s + (x - vectors[j]![k]!) ** 2, 0))
     return sum / Math.max(1, vectors.length - 1) / Math.sqrt(TRAITS.length)
   })
-  const score = target_fit.map((f, i) => Math.round((0.8 * f + 0.2 * diversity[i]!) * 1e4) / 1e4)
-  return { score, target_fit, diversity }
+  const score = distance.map((d, i) => Math.round((0.8 * (1 - d) + 0.2 * diversity[i]!) * 1e4) / 1e4)
+  return { score, distance, diversity }
 }
 
-function nextGeneration(rng: Rng, pop: Persona[], scores: number[], s: Settings, nextId: () => number): Persona[] {
-  const ranked = pop.map((p, i) => ({ p, f: scores[i]! })).sort((a, b) => b.f - a.f)
+function nextGeneration(rng: Rng, pop: Persona[], scores: readonly (number | null)[], s: Settings, nextId: () => number): Persona[] {
+  // A failed evaluation (a null score) ranks last rather than stopping the run.
+  const ranked = pop.map((p, i) => ({ p, f: scores[i] ?? -Infinity })).sort((a, b) => b.f - a.f)
   const out = ranked.slice(0, s.eliteCount).map((r) => r.p)
   const select = () => {
     let best = ranked[rng.int(ranked.length)]!
@@ -132,7 +136,8 @@ async function main(): Promise<void> {
       'mutation-rate': { type: 'string', default: '0.2' },
     },
   })
-  const store = await openStore({ dir: values.dir, schema: personaSchema })
+  // Directions are committed with the first save, so `evogit log` and `branches` agree on "best".
+  const store = await openStore({ dir: values.dir, schema: personaSchema, objectives: { score: 'max', distance: 'min', diversity: 'max' }, primary: 'score' })
   const point = await store.resume()
   let settings: Settings
   let rng: Rng
@@ -166,7 +171,8 @@ async function main(): Promise<void> {
       meta: { settings, rngState: rng.state, nextName },
     })
     const best = saved.stats['score']!
-    console.log(`generation ${String(g).padStart(3)}  best ${best.max!.toFixed(4)}  mean ${best.mean!.toFixed(4)}  commit ${saved.commit.slice(0, 10)}`)
+    const distance = saved.stats['distance']!
+    console.log(`generation ${String(g).padStart(3)}  best ${best.best!.toFixed(4)}  mean ${best.mean!.toFixed(4)}  closest ${distance.best!.toFixed(4)}  commit ${saved.commit.slice(0, 10)}`)
     population = nextGeneration(rng, population, scores.score, settings, () => nextName++)
   }
   console.log(`\n${start + count} generations in ${store.dir}. Run again to continue; try: git -C ${values.dir} log --oneline | head`)

@@ -47,7 +47,6 @@ export {
   REPORT_VIEWS,
   type BranchNode,
   type ComparisonData,
-  type Direction,
   type DiversityData,
   type GenerationRow,
   type LineageData,
@@ -62,7 +61,26 @@ export {
 export { personaSchema, type Persona } from './model/persona.js'
 export { sidecarSchema, SIDECAR_FORMAT_VERSION, type Sidecar, type JsonValue } from './model/sidecar.js'
 export type { ObjectiveStats, ScoreStats } from './model/stats.js'
-export type { ScoresInput, ScoreSelector } from './model/scores.js'
+export type { FailedScore, ScoreFailure, ScoresInput, ScoreSelector } from './model/scores.js'
+export {
+  better,
+  bestOf,
+  bestOfStats,
+  choosePrimary,
+  directionOf,
+  worstOf,
+  DEFAULT_DIRECTION,
+  type Direction,
+  type ObjectiveSpec,
+  type ObjectivesConfig,
+  type ObjectivesInput,
+} from './model/objectives.js'
+export { dominates, hypervolume2d, hypervolume3d, nonDominatedRanks, paretoSummary, type ParetoInput, type ParetoReference, type ParetoSummary, type ReferenceSource } from './model/pareto.js'
+export { formatNumber } from './model/number-format.js'
+export { LosslessNumber, isLosslessNumber, type ExactJsonValue } from './model/lossless-json.js'
+export type { ExactReadOptions } from './store/load-metadata.js'
+export type { ParetoMember, ParetoOptions, ParetoResult } from './store/pareto.js'
+export type { SetObjectivesOptions, SetObjectivesResult } from './store/set-objectives.js'
 export { GENERATION_FILE_PATTERN } from './model/generation-id.js'
 export type { StoreFs } from './io/fs.js'
 export type { WriteLockOptions } from './io/lock.js'

@@ -3,42 +3,46 @@ import { resolve } from 'node:path'
 import { InvalidArgumentError as CommanderArgumentError } from 'commander'
 import { InvalidArgumentError, InvalidJsonError } from '../errors/index.js'
 import { parseGenerationId } from '../model/generation-id.js'
+import { decodeUtf8Strict, parseExactJson, toPlainNumbers } from '../model/lossless-json.js'
 import type { GenerationSpec } from '../index.js'
 import type { Io } from './runtime.js'
 
 /**
  * Reads and parses a JSON input: a file, or stdin for `-`. `what` names the input in messages
- * ("population file pop.json is not valid JSON: …").
+ * ("population file pop.json is not valid JSON: …"). Nothing is changed silently: invalid UTF-8
+ * (named by byte offset), a byte-order mark and duplicate keys (named by element and key) are
+ * E_INVALID_JSON. With `exact`, numbers come back as `LosslessNumber`s holding their digits as
+ * written (for `meta`, passed through untouched); otherwise a number a JS number cannot hold
+ * exactly is refused, naming the individual and path.
  */
-export async function readJsonInput(options: { io: Io; path: string; what: string }): Promise<unknown> {
+export async function readJsonInput(options: { io: Io; path: string; what: string; exact?: boolean }): Promise<unknown> {
   const { io, path, what } = options
-  let text: string
+  let bytes: Buffer
   if (path === '-') {
     if (io.stdin.isTTY) {
       throw new InvalidArgumentError(`no ${what} given: pass a file, or pipe JSON into stdin`, { parameter: what, expected: 'a file or piped JSON', received: 'a terminal' })
     }
-    text = await readAll(io.stdin)
+    bytes = await readAll(io.stdin)
   } else {
     try {
-      text = await readFile(resolve(io.cwd, path), 'utf8')
+      bytes = await readFile(resolve(io.cwd, path))
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`
       throw new InvalidArgumentError(`${what} ${path} ${reason}`, { parameter: what, expected: 'a readable JSON file', received: path }, { cause: err })
     }
   }
-  try {
-    return JSON.parse(text) as unknown
-  } catch (err) {
-    const source = path === '-' ? 'stdin' : path
-    throw new InvalidJsonError(`${what} ${source} is not valid JSON: ${(err as Error).message}`, { what, path: [], reason: (err as Error).message }, { cause: err })
-  }
+  const source = `${what} ${path === '-' ? 'stdin' : path}`
+  const text = decodeUtf8Strict(bytes, source)
+  if (text.trim() === '') throw new InvalidJsonError(`${source} is not valid JSON: it is empty`, { what, path: [], reason: 'empty input' })
+  const value = parseExactJson(text, { what: source, numbers: options.exact ? 'lossless' : 'exact', element: what === 'population' ? 'individual' : 'element' })
+  return options.exact ? value : toPlainNumbers(value, source)
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
 }
 
 /** Commander argument parser for a generation id: digits only, as a usage error otherwise. */

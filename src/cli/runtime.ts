@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { NotAStoreError } from '../errors/index.js'
+import { stringifyExact } from '../model/lossless-json.js'
 import type { Store } from '../index.js'
 import { loadSchema } from './load-schema.js'
 import { createProgress, type Progress } from './progress.js'
@@ -36,6 +37,11 @@ export interface CommandOutput {
   exitCode?: number
   /** A line for stderr, printed in both modes. */
   notice?: string
+  /**
+   * `json` holds the user's exact numbers (`bigint`, `LosslessNumber`): print them digit for
+   * digit. Off by default because the exact writer is slower on large populations.
+   */
+  exact?: boolean
 }
 
 /** What a command's action receives besides its arguments. */
@@ -100,7 +106,7 @@ export function action<A extends unknown[], O>(cli: Cli, handler: (ctx: CommandC
     const args = raw.slice(0, -2) as A
     const ctx = commandContext(cli.io, command)
     const out = await handler(ctx, args, options)
-    if (ctx.globals.json) cli.io.stdout.write(JSON.stringify(out.json, null, 2) + '\n')
+    if (ctx.globals.json) cli.io.stdout.write((out.exact ? stringifyExact(out.json, 2) : JSON.stringify(out.json, null, 2)) + '\n')
     else {
       if (out.text !== '') cli.io.stdout.write(out.text.endsWith('\n') ? out.text : `${out.text}\n`)
       if (out.notice) cli.io.stderr.write(`${out.notice}\n`)

@@ -94,8 +94,12 @@ export class InvalidScoresError extends EvogitError<{ objective?: string; index?
   readonly category = 'invalid-data' as const
 }
 
-/** Thrown when `meta` (or another value bound for a JSON file) is not plain JSON. */
-export class InvalidJsonError extends EvogitError<{ what: string; path: (string | number)[]; reason: string }> {
+/**
+ * Thrown when `meta` (or another value bound for a JSON file) is not plain JSON, or JSON input
+ * is malformed: a syntax error, invalid UTF-8 (`offset` is the byte), a duplicate key (`key`),
+ * or a number JS cannot hold exactly. `path` starts with the individual's index for populations.
+ */
+export class InvalidJsonError extends EvogitError<{ what: string; path: (string | number)[]; reason: string; offset?: number; key?: string }> {
   readonly code = 'E_INVALID_JSON' as const
   readonly category = 'invalid-data' as const
 }
@@ -219,4 +223,14 @@ export class UnsupportedIndexError extends EvogitError<{ path: string; reason: s
 export class UnsafeTreeError extends EvogitError<{ path: string; mode: string; reason: string; commit?: string }> {
   readonly code = 'E_UNSAFE_TREE' as const
   readonly category = 'corrupt' as const
+}
+
+/**
+ * Thrown when an objective is declared with another direction (or primary) than the store has
+ * recorded. Changing what "best" means is an explicit operation (`setObjectives` with
+ * `change: true`, `evogit objectives … --change`), recorded in history, never a silent flip.
+ */
+export class ObjectiveConflictError extends EvogitError<{ objective: string; stored: string; declared: string; source: string }> {
+  readonly code = 'E_OBJECTIVE_CONFLICT' as const
+  readonly category = 'conflict' as const
 }

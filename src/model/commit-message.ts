@@ -1,10 +1,17 @@
-import { primaryObjective, type ScoreStats } from './stats.js'
+import { DISPLAY_DIGITS, formatNumber } from './number-format.js'
+import { choosePrimary, DEFAULT_DIRECTION } from './objectives.js'
+import { primaryObjective, upgradeStats, type ObjectiveStats, type ScoreStats } from './stats.js'
 
 /** What a generation commit says about itself, in a form `log` can read without opening any file. */
 export interface GenerationCommitInfo {
   generation: number
   populationSize: number | null
+  /** Statistics per objective, each with its direction and `best`. */
   stats: ScoreStats
+  /** The objective the subject and `Best-Score` are about; `null` without scores. */
+  primary: string | null
+  /** For two or more objectives: the size of the non-dominated front and its hypervolume. */
+  pareto: { frontSize: number; hypervolume: number | null } | null
 }
 
 /** Trailer keys we write; `git log --format='%(trailers:key=Best-Score)'` works on them. */
@@ -14,36 +21,38 @@ export const TRAILER = {
   best: 'Best-Score',
   mean: 'Mean-Score',
   objective: 'Objective',
+  direction: 'Objective-Direction',
   stats: 'Evogit-Stats',
+  paretoFront: 'Pareto-Front-Size',
+  hypervolume: 'Hypervolume',
 } as const
 
 /** Subject and trailers of the commit that saves one generation. */
-export function formatCommitMessage(info: GenerationCommitInfo & { overwrite?: boolean }): string {
-  const primary = primaryObjective(info.stats)
+export function formatCommitMessage(info: Omit<GenerationCommitInfo, 'primary' | 'pareto'> & { primary?: string | null; pareto?: GenerationCommitInfo['pareto']; overwrite?: boolean }): string {
+  const primary = primaryObjective(info.stats, info.primary)
   const s = primary === null ? null : info.stats[primary]
   const size = info.populationSize === null ? '' : ` (${info.populationSize} ${info.populationSize === 1 ? 'individual' : 'individuals'})`
   const label = `generation ${info.generation}${info.overwrite ? ' (overwritten)' : ''}`
   const subject =
-    s && s.max !== null && s.mean !== null
-      ? `${label}: best ${primary === 'score' ? '' : `${primary} `}${shortNumber(s.max)}, mean ${shortNumber(s.mean)}${size}`
+    s && s.best !== null && s.mean !== null
+      ? `${label}: best ${primary === 'score' ? '' : `${primary} `}${formatNumber(s.best, DISPLAY_DIGITS)}${s.direction === 'min' ? ' (min)' : ''}, mean ${formatNumber(s.mean, DISPLAY_DIGITS)}${size}`
       : `${label}${size}`
   const trailers: [string, string][] = [[TRAILER.generation, String(info.generation)]]
   if (info.populationSize !== null) trailers.push([TRAILER.populationSize, String(info.populationSize)])
   if (primary !== null && s) {
     if (primary !== 'score') trailers.push([TRAILER.objective, primary])
-    if (s.max !== null) trailers.push([TRAILER.best, String(s.max)])
-    if (s.mean !== null) trailers.push([TRAILER.mean, String(s.mean)])
+    trailers.push([TRAILER.direction, s.direction])
+    if (s.best !== null) trailers.push([TRAILER.best, formatNumber(s.best)])
+    if (s.mean !== null) trailers.push([TRAILER.mean, formatNumber(s.mean)])
+  }
+  if (info.pareto) {
+    trailers.push([TRAILER.paretoFront, String(info.pareto.frontSize)])
+    if (info.pareto.hypervolume !== null) trailers.push([TRAILER.hypervolume, formatNumber(info.pareto.hypervolume)])
   }
   if (Object.keys(info.stats).length > 0) trailers.push([TRAILER.stats, JSON.stringify(info.stats)])
   return `${subject}\n\n${trailers.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`
 }
 
-/** Four significant digits, without the trailing zeros, for human-facing subjects. */
-export function shortNumber(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e9) return String(value)
-  const text = value.toPrecision(4)
-  return text.includes('e') ? text : text.replace(/\.?0+$/, '')
-}
 
 /**
  * The trailer block of a commit message, as git reads it: the last paragraph, when every line
@@ -73,7 +82,12 @@ export function parseCommitMessage(message: string): GenerationCommitInfo | null
   if (!Number.isSafeInteger(generation)) return null
   const sizeText = trailers.get(TRAILER.populationSize)
   const populationSize = sizeText !== undefined && /^[0-9]+$/.test(sizeText) ? Number(sizeText) : null
-  return { generation, populationSize, stats: parseStats(trailers) }
+  const stats = parseStats(trailers)
+  const named = trailers.get(TRAILER.objective)
+  const frontText = trailers.get(TRAILER.paretoFront)
+  const hypervolume = Number(trailers.get(TRAILER.hypervolume) ?? NaN)
+  const pareto = frontText !== undefined && /^[0-9]+$/.test(frontText) ? { frontSize: Number(frontText), hypervolume: Number.isFinite(hypervolume) ? hypervolume : null } : null
+  return { generation, populationSize, stats, pareto, primary: choosePrimary(Object.keys(stats), named ?? (named === undefined && 'score' in stats ? 'score' : null)) }
 }
 
 function parseStats(trailers: Map<string, string>): ScoreStats {
@@ -81,7 +95,8 @@ function parseStats(trailers: Map<string, string>): ScoreStats {
   if (json !== undefined) {
     try {
       const parsed = JSON.parse(json) as unknown
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as ScoreStats
+      // Commits written before directions existed lack `direction`, `best` and `failed`.
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return upgradeStats(parsed as Record<string, Partial<ObjectiveStats>>)
     } catch {
       // A hand-edited trailer is not fatal: fall back to the headline numbers below.
     }
@@ -90,7 +105,18 @@ function parseStats(trailers: Map<string, string>): ScoreStats {
   const mean = Number(trailers.get(TRAILER.mean))
   if (!trailers.has(TRAILER.best) || !Number.isFinite(best)) return {}
   const name = trailers.get(TRAILER.objective) ?? 'score'
+  const direction = trailers.get(TRAILER.direction) === 'min' ? 'min' : DEFAULT_DIRECTION
   return {
-    [name]: { count: Number(trailers.get(TRAILER.populationSize) ?? NaN) || 0, min: null, max: best, mean: Number.isFinite(mean) ? mean : null, median: null, stdev: null },
+    [name]: {
+      direction,
+      count: Number(trailers.get(TRAILER.populationSize) ?? NaN) || 0,
+      failed: 0,
+      best,
+      min: direction === 'min' ? best : null,
+      max: direction === 'max' ? best : null,
+      mean: Number.isFinite(mean) ? mean : null,
+      median: null,
+      stdev: null,
+    },
   }
 }

@@ -1,4 +1,6 @@
 import { isDeepStrictEqual } from 'node:util'
+import { cleanNumber } from './number-format.js'
+import { better, type Direction } from './objectives.js'
 import type { ObjectiveStats, ScoreStats } from './stats.js'
 
 /** One changed field: its path inside the individual, the old and the new value. */
@@ -77,8 +79,18 @@ export function diffIndividuals<T>(from: readonly T[], to: readonly T[], key: st
   return out
 }
 
-/** Per objective: each side's statistics and the change in each statistic. */
-export type StatsDiff = Record<string, { from: ObjectiveStats | null; to: ObjectiveStats | null; delta: Partial<Record<keyof ObjectiveStats, number>> }>
+/** The statistics a diff subtracts. */
+export type NumericStat = Exclude<keyof ObjectiveStats, 'direction'>
+
+/**
+ * Per objective: each side's statistics, the change in each statistic (`to - from`), the
+ * direction (the newer side's), and whether `best` improved in that direction (`null` when a
+ * side has no best).
+ */
+export type StatsDiff = Record<
+  string,
+  { from: ObjectiveStats | null; to: ObjectiveStats | null; direction: Direction; improved: boolean | null; delta: Partial<Record<NumericStat, number>> }
+>
 
 /** Compares score statistics of two generations. */
 export function diffStats(from: ScoreStats | null, to: ScoreStats | null): StatsDiff {
@@ -87,15 +99,18 @@ export function diffStats(from: ScoreStats | null, to: ScoreStats | null): Stats
   for (const name of [...names].sort()) {
     const a = from?.[name] ?? null
     const b = to?.[name] ?? null
-    const delta: Partial<Record<keyof ObjectiveStats, number>> = {}
+    const delta: Partial<Record<NumericStat, number>> = {}
+    const direction = b?.direction ?? a?.direction ?? 'max'
     if (a && b) {
-      for (const field of ['count', 'min', 'max', 'mean', 'median', 'stdev'] as const) {
+      for (const field of ['count', 'failed', 'best', 'min', 'max', 'mean', 'median', 'stdev'] as const) {
         const x = a[field]
         const y = b[field]
-        if (x !== null && y !== null) delta[field] = y - x
+        // Rounded like every other derived number, so `0.3 - 0.1` shows as 0.2.
+        if (x !== null && y !== null) delta[field] = cleanNumber(y - x)
       }
     }
-    out[name] = { from: a, to: b, delta }
+    const improved = a?.best != null && b?.best != null ? better(b.best, a.best, direction) : null
+    out[name] = { from: a, to: b, direction, improved, delta }
   }
   return out
 }

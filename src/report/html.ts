@@ -1,4 +1,4 @@
-import { shortNumber } from '../model/commit-message.js'
+import { formatNumber } from '../model/number-format.js'
 
 /** Escapes text for HTML element content and attribute values. */
 export function esc(text: string): string {
@@ -7,14 +7,14 @@ export function esc(text: string): string {
 
 /** A number as people read it: four significant digits, `—` when unknown. */
 export function num(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : shortNumber(value)
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : formatNumber(value, 4)
 }
 
 /** A signed change, `+0.12` or `−3`, `—` when unknown. */
 export function delta(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—'
   if (value === 0) return '0'
-  return value > 0 ? `+${shortNumber(value)}` : `−${shortNumber(-value)}`
+  return value > 0 ? `+${formatNumber(value, 4)}` : `−${formatNumber(-value, 4)}`
 }
 
 /** A compact rendering of any JSON value for table cells. */

@@ -1,3 +1,5 @@
+import type { Direction } from '../model/objectives.js'
+
 /**
  * The report's data model: everything the HTML report shows, as plain JSON. The collector
  * (`src/store/report.ts`) fills it from commit trailers and sidecars; the renderer
@@ -9,8 +11,8 @@
 /** Bumped when the model's layout changes incompatibly. */
 export const REPORT_MODEL_VERSION = 1
 
-/** Which way an objective improves. */
-export type Direction = 'max' | 'min'
+/** Which way an objective improves (the objectives model's own type). */
+export type { Direction }
 
 /** A section that is either present or absent with a sentence saying why. */
 export type Section<T> = { available: true; data: T } | { available: false; reason: string }

@@ -1,5 +1,6 @@
 import { CorruptObjectError } from '../errors/index.js'
 import { parseCommitMessage } from '../model/commit-message.js'
+import { assertObjectiveName } from '../model/objectives.js'
 import type { StoreContext } from './context.js'
 import { bestScoreOn, currentBranch, generationsAt, readForks, walkFirstParent } from './history.js'
 import type { BranchSummary } from './history-types.js'
@@ -7,10 +8,13 @@ import type { BranchSummary } from './history-types.js'
 /** The arguments of {@link branches}. */
 export interface BranchesOptions {
   ctx: StoreContext
+  /** Report the best ever of this objective instead of each generation's primary one. */
+  objective?: string
 }
 
 /**
- * Every branch with its latest generation, its best score ever, and where it forked from. Branches
+ * Every branch with its latest generation, its best score ever (in the objective's direction:
+ * the lowest for a `min` loss), and where it forked from. Branches
  * created with native `git branch` are included; for those (and for clones, which do not carry
  * our fork records) the fork point is found in the commit graph.
  *
@@ -21,6 +25,7 @@ export interface BranchesOptions {
  */
 export async function branches(options: BranchesOptions): Promise<BranchSummary[]> {
   const { ctx } = options
+  if (options.objective !== undefined) assertObjectiveName(options.objective, 'objective')
   const refs = await ctx.repo.refs.list('refs/heads/')
   const current = await currentBranch(ctx)
   const forks = await readForks(ctx)
@@ -50,19 +55,22 @@ export async function branches(options: BranchesOptions): Promise<BranchSummary[
   for (const [name, tip] of tips) {
     try {
       const ids = await generationsAt(ctx, tip)
+      const best = await bestScoreOn(ctx, tip, options.objective)
       out.push({
         name,
         current: name === current,
         commit: tip,
         latestGeneration: ids.at(-1) ?? null,
-        bestScore: await bestScoreOn(ctx, tip),
+        bestScore: best.best,
+        objective: best.objective,
+        direction: best.direction,
         forkedFrom: await forkOf(name),
       })
     } catch (err) {
       // One broken branch must not hide the healthy ones.
       if (!(err instanceof CorruptObjectError)) throw err
       const ids = await generationsAt(ctx, tip).catch(() => [])
-      out.push({ name, current: name === current, commit: tip, latestGeneration: ids.at(-1) ?? null, bestScore: null, forkedFrom: null, broken: true })
+      out.push({ name, current: name === current, commit: tip, latestGeneration: ids.at(-1) ?? null, bestScore: null, objective: null, direction: null, forkedFrom: null, broken: true })
     }
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))

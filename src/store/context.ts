@@ -3,6 +3,7 @@ import { RefNotFoundError } from '../errors/index.js'
 import type { Repository } from '../git/repository.js'
 import type { WriteLock } from '../io/lock.js'
 import type { KeyOrder } from '../model/canonical-json.js'
+import type { ObjectivesInput } from '../model/objectives.js'
 import { assertRefName } from '../model/refname.js'
 
 /** Who commits: name and email, as in `git config user.name` / `user.email`. */
@@ -23,6 +24,8 @@ export interface StoreContext<T = unknown> {
   readonly lock: WriteLock
   /** The field `diff` matches individuals by, when the caller names none. */
   readonly diffKey: string | undefined
+  /** Objectives and primary declared in `openStore`; merged into the committed ones on save. */
+  readonly declaredObjectives?: { objectives: ObjectivesInput | undefined; primary: string | undefined }
 }
 
 /** A commit a read operation should look at, and how the caller named it (for messages). */

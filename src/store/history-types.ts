@@ -1,5 +1,6 @@
 import type { Sidecar } from '../model/sidecar.js'
 import type { FieldChange, StatsDiff } from '../model/diff.js'
+import type { Direction } from '../model/objectives.js'
 import type { ScoreStats } from '../model/stats.js'
 
 export type { FieldChange, StatsDiff }
@@ -28,7 +29,12 @@ export interface LogEntry {
   time: string
   generation: number
   populationSize: number | null
+  /** Statistics per objective, each with its direction and `best`. */
   stats: ScoreStats
+  /** The generation's primary objective (what `Best-Score` is about), `null` without scores. */
+  primary: string | null
+  /** For two or more objectives: the front size and hypervolume, from the trailers. */
+  pareto: { frontSize: number; hypervolume: number | null } | null
   subject: string
 }
 
@@ -39,8 +45,12 @@ export interface BranchSummary {
   commit: string
   /** Latest generation saved on the branch, or `null` when none. */
   latestGeneration: number | null
-  /** Best primary score on the branch's history, or `null` without scores. */
+  /** Best score on the branch's history, in `direction` (lowest for `min`), or `null` without scores. */
   bestScore: number | null
+  /** The objective `bestScore` is about: the one asked for, else the primary one. */
+  objective: string | null
+  /** That objective's direction, or `null` without scores. */
+  direction: Direction | null
   /** Where the branch forked off another one, or `null` for a root branch. */
   forkedFrom: { branch: string; generation: number | null; commit: string } | null
   /**

@@ -2,7 +2,7 @@ import { GenerationNotFoundError, InvalidArgumentError } from '../errors/index.j
 import type { CommitData } from '../git/format.js'
 import { parseCommitMessage, type GenerationCommitInfo } from '../model/commit-message.js'
 import { assertGenerationId, generationFileName, parseGenerationFileName } from '../model/generation-id.js'
-import { primaryObjective } from '../model/stats.js'
+import { bestOfTwo, type Direction } from '../model/objectives.js'
 import { resolveRef, type StoreContext } from './context.js'
 import type { GenerationSpec } from './history-types.js'
 
@@ -139,16 +139,32 @@ export async function isAncestor(ctx: StoreContext, ancestor: string, descendant
   return false
 }
 
-/** Best primary score along a branch, read from trailers only. */
-export async function bestScoreOn(ctx: StoreContext, tip: string): Promise<number | null> {
-  let best: number | null = null
+/** The best score ever along a branch, in its objective's direction, read from trailers only. */
+export interface BestOnBranch {
+  best: number | null
+  /** The objective: the one asked for, else each generation's primary (the newest one's name). */
+  objective: string | null
+  direction: Direction | null
+}
+
+/**
+ * Best score along a branch, read from trailers only: of `objective`, or of each generation's
+ * primary objective. The direction is the newest generation's, so a loss is minimised.
+ */
+export async function bestScoreOn(ctx: StoreContext, tip: string, objective?: string): Promise<BestOnBranch> {
+  const out: BestOnBranch = { best: null, objective: objective ?? null, direction: null }
   await walkFirstParent(ctx, tip, ({ info }) => {
     if (!info) return
-    const primary = primaryObjective(info.stats)
-    const max = primary === null ? null : (info.stats[primary]?.max ?? null)
-    if (max !== null && (best === null || max > best)) best = max
+    const name = objective ?? info.primary
+    const s = name === null ? undefined : info.stats[name]
+    if (!s) return
+    if (out.direction === null) {
+      out.direction = s.direction
+      out.objective = name
+    }
+    if (name === out.objective) out.best = bestOfTwo(out.best, s.best, out.direction)
   })
-  return best
+  return out
 }
 
 /** What `branch` recorded about where a branch forked; kept in `.git/evogit/branches.json` (not pushed, so clones fall back to the graph). */

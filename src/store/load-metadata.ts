@@ -1,19 +1,31 @@
 import { CorruptGenerationError } from '../errors/index.js'
 import { assertGenerationId, sidecarPath } from '../model/generation-id.js'
-import { sidecarSchema, type Sidecar } from '../model/sidecar.js'
+import { sidecarSchema, upgradeSidecar, type Sidecar } from '../model/sidecar.js'
 import { resolveRef, type StoreContext } from './context.js'
 import type { ReadOptions } from './load-generation.js'
-import { parseStoredJson, readFileAt } from './read-helpers.js'
+import { parseStoredJsonExact, readFileAt } from './read-helpers.js'
 
 /** The arguments of {@link loadMetadata}. */
-export interface LoadMetadataOptions extends ReadOptions {
+export interface LoadMetadataOptions extends ReadOptions, ExactReadOptions {
   ctx: StoreContext
   generation: number
+}
+
+/** How numbers in `meta` come back. */
+export interface ExactReadOptions {
+  /**
+   * `exact` (default): a `number` when it is exact, a `bigint` for integers past 2^53, a
+   * `LosslessNumber` for anything else no JS number holds. `lossless`: every number in `meta`
+   * as a `LosslessNumber` with its digits as stored (`1.0` stays `1.0`); for passing JSON on.
+   */
+  numbers?: 'exact' | 'lossless'
 }
 
 /**
  * Loads a generation's sidecar: when it was saved, score statistics, raw scores, its parent and
  * your `meta`. Returns `null` when the generation has no sidecar (absent, or committed by hand).
+ * `meta` comes back exactly as saved: big integers as `bigint`, key order as given. Sidecars
+ * written before format version 2 are upgraded on read (every objective `max`, no failures).
  *
  * @example
  * ```ts
@@ -30,12 +42,14 @@ export async function loadMetadata(options: LoadMetadataOptions): Promise<Sideca
   const bytes = await readFileAt(ctx, commit, file)
   if (bytes === null) return null
   const where = { generation, commit, file }
-  const result = sidecarSchema.safeParse(parseStoredJson(bytes, where))
+  const result = sidecarSchema.safeParse(upgradeSidecar(parseStoredJsonExact(bytes, where, 'exact')))
   if (!result.success) {
     const issue = result.error.issues[0]
     throw new CorruptGenerationError(`${file} in commit ${commit} is not a valid sidecar: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(), where, {
       cause: result.error,
     })
   }
+  // Statistics must be plain numbers; only `meta` is handed on digit for digit.
+  if (options.numbers === 'lossless') result.data.meta = (parseStoredJsonExact(bytes, where, 'lossless') as { meta: Sidecar['meta'] }).meta
   return result.data
 }

@@ -20,7 +20,7 @@ export interface LogOptions extends ReadOptions {
  *
  * @example
  * ```ts
- * for (const e of await store.log({ limit: 10 })) console.log(e.generation, e.stats.score?.max)
+ * for (const e of await store.log({ limit: 10 })) console.log(e.generation, e.stats.score?.best)
  * ```
  */
 export async function log(options: LogOptions): Promise<LogEntry[]> {
@@ -41,6 +41,8 @@ export async function log(options: LogOptions): Promise<LogEntry[]> {
       generation: info.generation,
       populationSize: info.populationSize,
       stats: info.stats,
+      primary: info.primary,
+      pareto: info.pareto,
       subject: c.message.split('\n', 1)[0] ?? '',
     })
     return limit === undefined || out.length < limit

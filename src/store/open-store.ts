@@ -6,6 +6,7 @@ import { ioError, isNotFound, nodeStoreFs, type StoreFs } from '../io/fs.js'
 import { WriteLock, type WriteLockOptions } from '../io/lock.js'
 import { keyOrderFor } from '../model/canonical-json.js'
 import { EVOGIT_DIR } from '../model/generation-id.js'
+import { assertObjectiveName, normalizeObjectives, OBJECTIVES_PATH, type ObjectivesInput } from '../model/objectives.js'
 import { anyIndividualSchema } from '../model/population.js'
 import type { Author, StoreContext } from './context.js'
 import { importGenerations, type ImportProgress } from './import-generations.js'
@@ -54,6 +55,15 @@ export interface OpenStoreOptions<S extends z.ZodType = typeof anyIndividualSche
    * the schema (or every individual) has one, else `name` (personas), else the position.
    */
   key?: string
+  /**
+   * The direction of each objective: `{ accuracy: 'max', cost: 'min' }`, or with a hypervolume
+   * reference, `{ cost: { direction: 'min', reference: 100 } }`. Committed with the next save in
+   * `.evogit/objectives.json`, so every clone agrees; undeclared objectives are `max`. Declaring
+   * another direction than the store has is refused: change it with `setObjectives`.
+   */
+  objectives?: ObjectivesInput
+  /** The objective that headlines commit subjects, `Best-Score`, `log` and `branches`. */
+  primary?: string
 }
 
 /**
@@ -83,6 +93,9 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
   if (!(schema instanceof z.ZodType)) {
     throw new InvalidArgumentError('`schema` must be a zod schema', { parameter: 'schema', expected: 'a zod schema', received: typeof schema })
   }
+  // Checked before anything touches the disk, so a typo in a direction creates no repository.
+  normalizeObjectives(options.objectives)
+  if (options.primary !== undefined) assertObjectiveName(options.primary, 'primary')
   const fs = options.fs ?? nodeStoreFs
   const dir = resolve(options.dir)
   const defaultBranch = options.defaultBranch ?? 'main'
@@ -99,6 +112,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     // A lock taken over from a crashed writer first repairs what that writer left behind.
     lock: new WriteLock(repo.writeLockDir, options.lock, async (takeover) => void (await repairStore({ repo, takeover }))),
     diffKey: options.key,
+    ...(options.objectives !== undefined || options.primary !== undefined ? { declaredObjectives: { objectives: options.objectives, primary: options.primary } } : {}),
   }
   await ctx.lock.recoverIfAbandoned()
   // A checkout or rollback that crashed half-way left a journal; finish it under the write lock.
@@ -176,7 +190,8 @@ async function looksLikeStore(repo: Repository): Promise<boolean> {
   if (!head.oid) return false
   const commit = await repo.readCommit(head.oid)
   const entry = await repo.entryAt(commit.tree, `${EVOGIT_DIR}/meta`)
-  return entry?.mode === '40000'
+  // A store whose only commit so far declares its objectives (evogit init --objective) is one too.
+  return entry?.mode === '40000' || (await repo.entryAt(commit.tree, OBJECTIVES_PATH)) !== null
 }
 
 async function isEmptyRepository(repo: Repository, names: string[]): Promise<boolean> {

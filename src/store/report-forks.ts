@@ -57,6 +57,8 @@ export async function forkPoints(ctx: StoreContext, lines: readonly RefLine[]): 
       commit: tip,
       latestGeneration: line.entries.at(-1)?.generation ?? null,
       bestScore: null,
+      objective: null,
+      direction: null,
       forkedFrom,
     })
   }

@@ -1,25 +1,36 @@
 import { DetachedHeadError, DirtyWorkingTreeError, GenerationExistsError, InvalidArgumentError, RefNotFoundError } from '../errors/index.js'
 import { assertRefName } from '../model/refname.js'
 import { ObjectDatabase } from '../git/objects.js'
-import { canonicalJson, keyOrderFor } from '../model/canonical-json.js'
 import { formatCommitMessage, parseCommitMessage } from '../model/commit-message.js'
 import { assertGenerationId, generationFileName, sidecarPath } from '../model/generation-id.js'
 import { serializePopulation, validatePopulation } from '../model/population.js'
+import { normalizeObjectives, OBJECTIVES_PATH, type ObjectivesInput } from '../model/objectives.js'
 import { normalizeScores, type ScoreSelector, type ScoresInput } from '../model/scores.js'
-import { SIDECAR_FORMAT_VERSION, sidecarSchema, type Sidecar } from '../model/sidecar.js'
-import { summarizeAll, type ScoreStats } from '../model/stats.js'
+import { SIDECAR_FORMAT_VERSION, type Sidecar } from '../model/sidecar.js'
+import type { ScoreStats } from '../model/stats.js'
 import { formatUtc } from '../model/time.js'
 import type { StoreContext } from './context.js'
-
-const SIDECAR_ORDER = keyOrderFor(sidecarSchema)
+import { planObjectives } from './objectives-state.js'
+import { metaText, scoreFields, sidecarText } from './score-fields.js'
 
 /** Options of a save, besides the generation id and the population. */
 export interface SaveOptions<T> {
-  /** One score per individual, or named objectives (`{ accuracy: [...], cost: [...] }`). */
+  /**
+   * One score per individual, or named objectives (`{ accuracy: [...], cost: [...] }`). `null`,
+   * NaN and ±Infinity are failed evaluations: kept as `null` with the raw value in `failures`.
+   */
   scores?: ScoresInput
+  /**
+   * Directions of objectives this save introduces (`{ cost: 'min' }`), committed with it. A known
+   * objective declared with another direction is refused (E_OBJECTIVE_CONFLICT).
+   */
+  objectives?: ObjectivesInput
   /** Instead of `scores`: the name of a numeric field of each individual, or a function of it. */
   score?: ScoreSelector<T>
-  /** Your own JSON for resuming exactly: settings, RNG seed or state, anything. */
+  /**
+   * Your own JSON for resuming exactly: settings, RNG seed or state, anything. Kept exactly, key
+   * order included; `bigint` (and `LosslessNumber`) values are written digit for digit.
+   */
   meta?: unknown
   /** Replace a generation the branch already has; the old version stays in history. */
   overwrite?: boolean
@@ -44,7 +55,10 @@ export interface SaveResult {
   blob: string
   savedAt: string
   populationSize: number
+  /** Statistics per objective, each with its direction and `best`. */
   stats: ScoreStats
+  /** The objective the commit subject and `Best-Score` are about (`null` without scores). */
+  primary: string | null
   parent: Sidecar['parent']
   /** True when an existing generation was replaced. */
   overwritten: boolean
@@ -95,9 +109,9 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   }
   // Everything that can be refused is checked before the lock is taken and before any write.
   const individuals = validatePopulation({ populationSchema: ctx.populationSchema, population: options.population, generation, context: `generation ${generation}` })
-  const objectives = normalizeScores({ population: individuals, scores: options.scores, score: options.score })
-  const stats = summarizeAll(objectives)
-  const meta = JSON.parse(canonicalJson(options.meta ?? null, undefined, 'meta')) as unknown
+  const scored = normalizeScores({ population: individuals, scores: options.scores, score: options.score })
+  normalizeObjectives(options.objectives)
+  const meta = metaText(options.meta ?? null)
   const populationBytes = Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation))
   const file = generationFileName(generation)
   const metaPath = sidecarPath(generation)
@@ -109,6 +123,11 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     const branch = target.name
     const parentCommit = head.oid ? await repo.readCommit(head.oid) : null
     const existing = parentCommit ? await repo.entryAt(parentCommit.tree, file) : null
+    // New declarations are committed with the save; a conflicting one is refused before any write.
+    const plan = await planObjectives(ctx, parentCommit?.tree ?? null, options.objectives, head.oid ?? '')
+    const extra = plan.file ? [{ path: OBJECTIVES_PATH, data: plan.file }] : []
+    const scoring = scoreFields(scored, plan.config)
+    const stats = scoring.stats
     if (existing && !overwrite) {
       throw new GenerationExistsError(`generation ${generation} already exists on branch ${branch}; use overwrite (--overwrite), or branch first`, {
         generation,
@@ -125,6 +144,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
         new Map([
           [file, () => ObjectDatabase.hash('blob', populationBytes)],
           [metaPath, () => ''],
+          ...extra.map(({ path }): [string, () => string] => [path, () => '']),
         ]),
       )
       if (clobbered.length > 0) {
@@ -139,17 +159,15 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       throw new InvalidArgumentError('`clock` must return a valid Date', { parameter: 'clock', expected: 'a valid Date', received: String(now) })
     }
     const parentInfo = parentCommit ? parseCommitMessage(parentCommit.message) : null
-    const sidecar: Sidecar = {
+    const sidecar: Omit<Sidecar, 'meta'> = {
       formatVersion: SIDECAR_FORMAT_VERSION,
       generation,
       savedAt: formatUtc(now),
       populationSize: individuals.length,
-      stats,
-      scores: objectives,
+      ...scoring,
       parent: head.oid ? { generation: parentInfo?.generation ?? null, commit: head.oid } : null,
-      meta: meta as Sidecar['meta'],
     }
-    const sidecarBytes = Buffer.from(canonicalJson(sidecar, SIDECAR_ORDER, 'sidecar'))
+    const sidecarBytes = Buffer.from(sidecarText(sidecar, meta))
 
     const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
     // The git layer writes the objects and working-tree copies, makes them durable, moves the
@@ -161,8 +179,16 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       files: [
         { path: file, data: populationBytes },
         { path: metaPath, data: sidecarBytes },
+        ...extra,
       ],
-      message: formatCommitMessage({ generation, populationSize: individuals.length, stats, overwrite: existing !== null }),
+      message: formatCommitMessage({
+        generation,
+        populationSize: individuals.length,
+        stats,
+        primary: scoring.primary,
+        pareto: scoring.pareto && { frontSize: scoring.pareto.front.length, hypervolume: scoring.pareto.hypervolume },
+        overwrite: existing !== null,
+      }),
       author: signature,
       worktree: target.checkedOut,
       label: `generation ${generation}`,
@@ -176,6 +202,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       savedAt: sidecar.savedAt,
       populationSize: individuals.length,
       stats,
+      primary: scoring.primary,
       parent: sidecar.parent,
       overwritten: existing !== null,
       warnings: committed.warnings,

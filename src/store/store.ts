@@ -13,7 +13,7 @@ import type { ArchivedTip, BranchSummary, GenerationSpec, LogEntry, PopulationDi
 import { importGenerations, type ImportProgress, type ImportResult } from './import-generations.js'
 import { listGenerations } from './list-generations.js'
 import { loadGeneration, type ReadOptions } from './load-generation.js'
-import { loadMetadata } from './load-metadata.js'
+import { loadMetadata, type ExactReadOptions } from './load-metadata.js'
 import { log } from './log.js'
 import { pull, type PullOptions, type PullResult } from './pull.js'
 import { push, type PushOptions, type PushResult } from './push.js'
@@ -26,6 +26,10 @@ import { setRemote } from './set-remote.js'
 import { tag } from './tag.js'
 import { tags } from './tags.js'
 import { verify, type VerifyProgress, type VerifyReport } from './verify.js'
+import type { ObjectivesConfig } from '../model/objectives.js'
+import { objectives } from './objectives-state.js'
+import { pareto, type ParetoOptions, type ParetoResult } from './pareto.js'
+import { setObjectives, type SetObjectivesOptions, type SetObjectivesResult } from './set-objectives.js'
 
 /**
  * An open store. `T` is what loading returns (the schema's output type), `TIn` what saving
@@ -71,7 +75,7 @@ export interface Store<T, TIn = T> {
    * const { meta, stats } = (await store.loadMetadata(3))!
    * ```
    */
-  loadMetadata(generation: number, options?: ReadOptions): Promise<Sidecar | null>
+  loadMetadata(generation: number, options?: ReadOptions & ExactReadOptions): Promise<Sidecar | null>
 
   /**
    * Imports a directory of `gen_*.json` files written by the original Python PersonaStore, one
@@ -91,7 +95,7 @@ export interface Store<T, TIn = T> {
    * const point = await store.resume()
    * ```
    */
-  resume(options?: ReadOptions): Promise<ResumePoint<T> | null>
+  resume(options?: ReadOptions & ExactReadOptions): Promise<ResumePoint<T> | null>
 
   /**
    * The checked-out branch, or `null` when HEAD is detached.
@@ -127,7 +131,7 @@ export interface Store<T, TIn = T> {
    * const list = await store.branches()
    * ```
    */
-  branches(): Promise<BranchSummary[]>
+  branches(options?: { objective?: string }): Promise<BranchSummary[]>
 
   /**
    * Moves the current branch back to generation `n`, archiving the discarded tip.
@@ -253,6 +257,37 @@ export interface Store<T, TIn = T> {
    * ```
    */
   report(options?: Omit<ReportOptions, 'ctx' | 'fs'>): Promise<ReportResult>
+
+  /**
+   * The objectives in force: directions, hypervolume references and the primary objective, as
+   * committed in `.evogit/objectives.json` plus what `openStore` declared.
+   * @example
+   * ```ts
+   * const { primary, objectives } = await store.objectives()
+   * objectives.cost?.direction // 'min'
+   * ```
+   */
+  objectives(options?: ReadOptions): Promise<ObjectivesConfig>
+
+  /**
+   * Declares objectives, or with `change: true` changes declared ones, in a commit of its own
+   * that records the change in its message and `Objectives-Changed` trailers.
+   * @example
+   * ```ts
+   * await store.setObjectives({ objectives: { cost: 'max' }, change: true })
+   * ```
+   */
+  setObjectives(options: Omit<SetObjectivesOptions, 'ctx'>): Promise<SetObjectivesResult>
+
+  /**
+   * The non-dominated front of a generation with two or more objectives, each individual's rank
+   * and the hypervolume (two or three objectives). See {@link pareto}.
+   * @example
+   * ```ts
+   * const { front, hypervolume, reference } = await store.pareto(7)
+   * ```
+   */
+  pareto(generation: number, options?: Omit<ParetoOptions<T>, 'ctx' | 'generation'>): Promise<ParetoResult<T>>
 }
 
 /** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
@@ -268,7 +303,7 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     currentBranch: () => currentBranch(ctx),
     branch: (name, options = {}) => branch({ ...options, ctx, name }),
     checkout: (name, options = {}) => checkout({ ...options, ctx, name }),
-    branches: () => branches({ ctx }),
+    branches: (options = {}) => branches({ ...options, ctx }),
     rollback: (generation, options = {}) => rollback({ ...options, ctx, generation }),
     archives: () => archives({ ctx }),
     restoreArchive: (archive, options = {}) => restoreArchive({ ...options, ctx, archive }),
@@ -282,6 +317,9 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     compact: (options = {}) => compact({ ...options, ctx }),
     verify: (options = {}) => verify({ ...options, ctx }),
     report: (options = {}) => report({ ...options, ctx, fs }),
+    objectives: (options = {}) => objectives({ ...options, ctx }),
+    setObjectives: (options) => setObjectives({ ...options, ctx }),
+    pareto: (generation, options = {}) => pareto({ ...options, ctx, generation }),
   })
 }
 

@@ -139,7 +139,7 @@ describe('evogit for scripts', () => {
     expect(shownMeta).toMatch(/^\{\n {2}"/)
     expect((await ok(['show', '0', '--json'], o)).json()).toEqual(pop)
     const summary = await ok(['show', '0', '--summary'], o)
-    expect(summary.stdout).toMatch(/generation 0 on main[\s\S]*size\s+2 individuals[\s\S]*score\s+0\.5\s+0\.25/)
+    expect(summary.stdout).toMatch(/generation 0 on main[\s\S]*size\s+2 individuals[\s\S]*score ↑\s+0\.5\s+0\.25/)
   })
 
   it('tags a generation as an annotated git tag', async () => {

@@ -69,7 +69,22 @@ describe('renderDiff', () => {
       removed: [{ key: 'Bob', individual: {} }],
       changed: [{ key: 'Ann', fields: [{ path: ['personality_traits', 'openness'], old: 0.1, new: 0.3 }, { path: ['hobbies', 1], old: undefined, new: 'chess' }] }],
       unchanged: 4,
-      stats: { score: { from: { count: 6, min: 0, max: 0.5, mean: 0.25, median: 0.2, stdev: 0.1 }, to: { count: 6, min: 0, max: 0.75, mean: 0.25, median: 0.2, stdev: 0.1 }, delta: { max: 0.25, mean: 0 } } },
+      stats: {
+        score: {
+          from: { direction: 'max', count: 6, failed: 0, best: 0.5, min: 0, max: 0.5, mean: 0.25, median: 0.2, stdev: 0.1 },
+          to: { direction: 'max', count: 6, failed: 0, best: 0.75, min: 0, max: 0.75, mean: 0.25, median: 0.2, stdev: 0.1 },
+          direction: 'max',
+          improved: true,
+          delta: { best: 0.25, max: 0.25, mean: 0 },
+        },
+        cost: {
+          from: { direction: 'min', count: 6, failed: 0, best: 2, min: 2, max: 9, mean: 5, median: 5, stdev: 1 },
+          to: { direction: 'min', count: 5, failed: 1, best: 3, min: 3, max: 9, mean: 6, median: 6, stdev: 1 },
+          direction: 'min',
+          improved: false,
+          delta: { best: 1, max: 0, mean: 1, failed: 1 },
+        },
+      },
     }
     expect(renderDiff({ diff, style: createStyle(false) })).toBe(
       [
@@ -80,7 +95,8 @@ describe('renderDiff', () => {
         '      personality_traits.openness: 0.1 → 0.3',
         '      hobbies[1]: (absent) → "chess"',
         '1 added, 1 removed, 1 changed, 4 unchanged',
-        'score: best 0.5 → 0.75 (+0.25), mean 0.25 → 0.25 (±0)',
+        'score ↑: best 0.5 → 0.75 (+0.25, better), mean 0.25 → 0.25 (±0)',
+        'cost ↓: best 2 → 3 (+1, worse), mean 5 → 6 (+1), failed 0 → 1',
         '',
       ].join('\n'),
     )

@@ -77,7 +77,7 @@ describe('the evogit binary, one whole story', () => {
     const diffText = (await ok(['diff', '1', '2'], o)).stdout
     expect(diffText).toContain('+ Persona 5')
     expect(diffText).toContain('- Persona 1')
-    expect(diffText).toMatch(/score: best 0\.75 → 0\.875 \(\+0\.125\)/)
+    expect(diffText).toMatch(/score ↑: best 0\.75 → 0\.875 \(\+0\.125, better\)/)
 
     const created = (await ok(['branch', 'exp', '--from', '1', '--json'], o)).json<BranchSummary>()
     expect(created.commit).toBe(main1.commit)
@@ -134,5 +134,5 @@ describe('the evogit binary, one whole story', () => {
     expect(verify.stderr).toMatch(/verifying: 4\/4 \(exp\)\n(.*\n)*verifying: 3\/3 \(main\)\n$/)
     expect((await ok(['verify'], o)).stdout).toMatch(/^OK: checked 7 generations on 2 branches/)
     git(dir, 'fsck', '--strict', '--no-progress')
-  })
+  }, 180_000)
 })

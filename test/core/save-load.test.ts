@@ -30,7 +30,7 @@ describe('saveGeneration / loadGeneration / listGenerations / loadMetadata', () 
     expect(await store.loadMetadata(7)).toBeNull()
     const meta = await store.loadMetadata(2)
     expect(meta).toMatchObject({
-      formatVersion: 1,
+      formatVersion: 2,
       generation: 2,
       populationSize: 5,
       meta: { seed: 42, generation: 2 },
@@ -147,12 +147,12 @@ describe('bad input is refused with a typed error and changes nothing', () => {
     expect(snapshot(dir)).toEqual(before)
   })
 
-  it('rejects bad scores: NaN, Infinity, wrong length, non-numbers', async () => {
+  it('rejects bad scores: wrong length, non-numbers, bad objective names (failures are not errors)', async () => {
     const dir = tempDir()
     const store = await openStore({ dir, schema: personaSchema })
     await store.saveGeneration(0, population(2))
     const before = snapshot(dir)
-    for (const scores of [[NaN, 1], [Infinity, 1], [-Infinity, 1], [1], [1, 2, 3], { a: [1] }, { a: [1, '2'] }] as unknown as number[][]) {
+    for (const scores of [['1', 1], [undefined, 1], [true, 1], [{}, 1], [1], [1, 2, 3], { a: [1] }, { a: [1, '2'] }, { 'bad name': [1, 2] }, { a: 'x' }] as unknown as number[][]) {
       expect(await codeOf(store.saveGeneration(1, population(2), { scores }))).toBe('E_INVALID_SCORES')
     }
     expect(await codeOf(store.saveGeneration(1, population(2), { score: 'age', scores: [1, 2] }))).toBe('E_INVALID_ARGUMENT')
@@ -186,7 +186,10 @@ describe('bad input is refused with a typed error and changes nothing', () => {
     expect(await codeOf(store.saveGeneration(1, [{ a: new Date() }]))).toBe('E_INVALID_POPULATION')
     expect(await codeOf(store.saveGeneration(1, [[1, 2]] as unknown as Record<string, unknown>[]))).toBe('E_INVALID_POPULATION')
     expect(await codeOf(store.saveGeneration(1, 'nope' as unknown as Record<string, unknown>[]))).toBe('E_INVALID_ARGUMENT')
-    expect(await codeOf(store.saveGeneration(1, [{ a: 1 }], { meta: { rng: 10n } }))).toBe('E_INVALID_JSON')
+    expect(await codeOf(store.saveGeneration(1, [{ a: 1 }], { meta: { rng: NaN } }))).toBe('E_INVALID_JSON')
+    expect(await codeOf(store.saveGeneration(1, [{ a: 1 }], { meta: { when: new Date() } }))).toBe('E_INVALID_JSON')
+    expect(await codeOf(store.saveGeneration(1, [{ a: 1 }], { meta: { f: () => 1 } }))).toBe('E_INVALID_JSON')
+    expect(await codeOf(store.saveGeneration(1, [{ a: 1 }], { meta: [1, undefined] }))).toBe('E_INVALID_JSON')
     const cyclic: Record<string, unknown> = {}
     cyclic['self'] = cyclic
     expect(await codeOf(store.saveGeneration(1, [{ a: 1 }], { meta: cyclic }))).toBe('E_INVALID_JSON')

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openStore, personaSchema } from '../../src/index.js'
+import { formatNumber } from '../../src/model/number-format.js'
 import { summarize } from '../../src/model/stats.js'
 import { fixedClock, population, tempDir } from '../helpers.js'
 
@@ -40,7 +41,8 @@ describe('README: reviewing a run with git', () => {
 
     const trajectory = [0, 1, 2, 3, 4].map((g) => {
       const s = summarize([0.1 * g, 0.2, 0.3])
-      return `${g}\t${s.max}\t${s.mean}`
+      // Trailers print without float noise: 0.1 * 3 is 0.3 there, not 0.30000000000000004.
+      return `${g}\t${formatNumber(s.best!)}\t${formatNumber(s.mean!)}`
     })
     expect(run(commands[2]!).trim().split('\n')).toEqual(trajectory)
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
 import { canonicalJson, keyOrderFor, MAX_JSON_DEPTH } from '../../src/model/canonical-json.js'
-import { formatCommitMessage, parseCommitMessage, parseTrailers, shortNumber } from '../../src/model/commit-message.js'
+import { formatCommitMessage, parseCommitMessage, parseTrailers } from '../../src/model/commit-message.js'
+import { formatNumber } from '../../src/model/number-format.js'
 import { assertGenerationId, generationFileName, parseGenerationFileName, parseGenerationId, sidecarPath } from '../../src/model/generation-id.js'
 import { assertRefName } from '../../src/model/refname.js'
 import { summarize, summarizeAll } from '../../src/model/stats.js'
@@ -9,9 +10,10 @@ import { formatUtc } from '../../src/model/time.js'
 
 describe('stats', () => {
   it('computes count, min, max, mean, median and population stdev', () => {
-    expect(summarize([2, 4, 4, 4, 5, 5, 7, 9])).toEqual({ count: 8, min: 2, max: 9, mean: 5, median: 4.5, stdev: 2 })
+    expect(summarize([2, 4, 4, 4, 5, 5, 7, 9])).toEqual({ direction: 'max', count: 8, failed: 0, best: 9, min: 2, max: 9, mean: 5, median: 4.5, stdev: 2 })
+    expect(summarize([2, 4, 4, 4, 5, 5, 7, 9], 'min')).toMatchObject({ direction: 'min', best: 2 })
     expect(summarize([3, 1, 2])).toMatchObject({ median: 2 })
-    expect(summarize([])).toEqual({ count: 0, min: null, max: null, mean: null, median: null, stdev: null })
+    expect(summarize([])).toEqual({ direction: 'max', count: 0, failed: 0, best: null, min: null, max: null, mean: null, median: null, stdev: null })
     expect(Object.keys(summarizeAll({ b: [1], a: [2] }))).toEqual(['a', 'b'])
   })
 })
@@ -60,7 +62,7 @@ describe('commit messages', () => {
     const message = formatCommitMessage({ generation: 12, populationSize: 3, stats })
     expect(message.split('\n')[0]).toBe('generation 12: best 0.91, mean 0.52 (3 individuals)')
     expect(parseTrailers(message).get('Best-Score')).toBe('0.91')
-    expect(parseCommitMessage(message)).toEqual({ generation: 12, populationSize: 3, stats })
+    expect(parseCommitMessage(message)).toEqual({ generation: 12, populationSize: 3, stats, primary: 'score', pareto: null })
   })
 
   it('reads hand-written commits without a stats trailer, and ignores non-generation commits', () => {
@@ -70,10 +72,13 @@ describe('commit messages', () => {
     expect(parseTrailers('x\n\nnot a trailer line\nKey: v\n').size).toBe(0)
   })
 
-  it('shortens numbers for subjects', () => {
-    expect(shortNumber(0.123456)).toBe('0.1235')
-    expect(shortNumber(12)).toBe('12')
-    expect(shortNumber(0.5)).toBe('0.5')
+  it('prints numbers without float noise, and keeps the digits a user wrote', () => {
+    expect(formatNumber(0.5973999999999999)).toBe('0.5974')
+    expect(formatNumber(0.1 + 0.2)).toBe('0.3')
+    expect(formatNumber(0.123456)).toBe('0.123456')
+    expect(formatNumber(12)).toBe('12')
+    expect(formatNumber(-1e-7)).toBe('-1e-7')
+    expect(formatNumber(2 ** 60)).toBe('1152921504606847000')
   })
 })
 

@@ -47,17 +47,19 @@ describe('bad input gets a typed error and changes nothing (fast-check)', () => 
     )
   })
 
-  it('scores that are NaN, ±Infinity, not numbers or of the wrong length', async () => {
+  // NaN, ±Infinity and null are failed evaluations since #9 (recorded, not refused); see test/objectives.
+  it('scores that are not numbers, of the wrong length, or under bad objective names', async () => {
     const { dir, store } = await personaStore()
     const n = 4
     const badScores = fc.oneof(
       fc.array(fc.double(), { maxLength: 8 }).filter((a) => a.length !== n),
-      fc.tuple(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n }), fc.nat(n - 1), fc.constantFrom(NaN, Infinity, -Infinity)).map(([a, i, v]) => {
-        a[i] = v
+      fc.tuple(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n }), fc.nat(n - 1), fc.constantFrom<unknown>('1', true, {}, [], undefined)).map(([a, i, v]) => {
+        ;(a as unknown[])[i] = v
         return a
       }),
-      fc.array(fc.oneof(fc.string(), fc.constant(null), fc.boolean()), { minLength: n, maxLength: n }),
-      fc.dictionary(fc.string({ minLength: 1 }), fc.constant([NaN, 1, 2, 3]), { minKeys: 1, maxKeys: 2 }),
+      fc.array(fc.oneof(fc.string(), fc.boolean()), { minLength: n, maxLength: n }),
+      fc.dictionary(fc.string({ minLength: 1 }), fc.constant([NaN, 1, 2]), { minKeys: 1, maxKeys: 2 }),
+      fc.dictionary(fc.string({ minLength: 1 }).filter((k) => !/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(k)), fc.constant([1, 2, 3, 4]), { minKeys: 1, maxKeys: 2 }),
     )
     await fc.assert(
       fc.asyncProperty(badScores, async (scores) => {

@@ -2,6 +2,8 @@ import type { Command } from 'commander'
 import { InvalidArgumentError } from '../../errors/index.js'
 import type { BranchSummary } from '../../index.js'
 import { fromArgument } from '../input.js'
+import { objectiveLabel } from '../../model/objectives.js'
+import { objectiveNameArgument } from '../objective-flags.js'
 import { action, examples, type Cli } from '../runtime.js'
 import type { Style } from '../format/color.js'
 import { formatScore, shortCommit } from '../format/numbers.js'
@@ -16,15 +18,16 @@ export function registerBranch(program: Command, cli: Cli): void {
     .argument('[name]', 'the new branch')
     .option('--from <N|ref:N|ref>', 'where the branch starts (default: the current branch\'s tip)', fromArgument)
     .option('-c, --checkout', 'switch to the new branch')
+    .option('--objective <name>', 'in the listing, the best ever of this objective instead of the primary one', objectiveNameArgument)
     .addHelpText('after', examples('evogit branch', 'evogit branch high-mutation --from 3 --checkout', 'evogit branch retry --from main:7'))
     .action(
-      action<[string | undefined], { from?: ReturnType<typeof fromArgument>; checkout?: boolean }>(cli, async (ctx, [name], flags) => {
+      action<[string | undefined], { from?: ReturnType<typeof fromArgument>; checkout?: boolean; objective?: string }>(cli, async (ctx, [name], flags) => {
         const store = await ctx.open()
         if (name === undefined) {
           if (flags.from !== undefined || flags.checkout) {
             throw new InvalidArgumentError('--from and --checkout need the name of the branch to create', { parameter: 'name', expected: 'a branch name', received: 'nothing' })
           }
-          const branches = await store.branches()
+          const branches = await store.branches(flags.objective === undefined ? {} : { objective: flags.objective })
           return { json: { branches }, text: renderBranches({ branches, style: ctx.style }) }
         }
         const created = await store.branch(name, { ...(flags.from === undefined ? {} : { from: flags.from }), checkout: flags.checkout === true })
@@ -39,13 +42,18 @@ export function registerBranch(program: Command, cli: Cli): void {
 export function renderBranches(options: { branches: readonly BranchSummary[]; style: Style }): string {
   const { branches, style } = options
   if (branches.length === 0) return 'no branches yet (nothing saved)\n'
+  // One objective for the column when all agree; otherwise each cell names its own.
+  const names = new Set(branches.filter((b) => b.objective !== null).map((b) => `${b.objective}\u0000${b.direction}`))
+  const shared = names.size === 1 ? branches.find((b) => b.objective !== null)! : null
+  const header = shared ? `best ${objectiveLabel(shared.objective!, shared.direction ?? 'max')}` : 'best'
+  const cell = (b: BranchSummary) => (shared || b.objective === null ? formatScore(b.bestScore) : `${formatScore(b.bestScore)} (${objectiveLabel(b.objective, b.direction ?? 'max')})`)
   return renderTable({
-    columns: [{ header: '' }, { header: 'branch' }, { header: 'latest', align: 'right' }, { header: 'best', align: 'right' }, { header: 'forked from' }, { header: 'commit' }],
+    columns: [{ header: '' }, { header: 'branch' }, { header: 'latest', align: 'right' }, { header, align: 'right' }, { header: 'forked from' }, { header: 'commit' }],
     rows: branches.map((b) => [
       b.current ? style.green('*') : '',
       b.current ? style.green(b.name) : b.name,
       b.latestGeneration === null ? '—' : String(b.latestGeneration),
-      formatScore(b.bestScore),
+      cell(b),
       b.forkedFrom === null ? '—' : `${b.forkedFrom.branch}${b.forkedFrom.generation === null ? '' : `:${b.forkedFrom.generation}`}`,
       style.dim(shortCommit(b.commit)),
     ]),

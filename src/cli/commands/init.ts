@@ -3,6 +3,8 @@ import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { action, examples, refLabel, type Cli } from '../runtime.js'
 import { plural } from '../format/numbers.js'
+import type { ObjectiveSpec } from '../../model/objectives.js'
+import { objectiveFlag, objectiveNameArgument, objectivesOf } from '../objective-flags.js'
 
 /** `evogit init [dir]`: create a store, or adopt a directory of gen_*.json files in place. */
 export function registerInit(program: Command, cli: Cli): void {
@@ -13,9 +15,11 @@ export function registerInit(program: Command, cli: Cli): void {
       'Create an evogit store (a git repository, branch main) in dir, or turn a directory of gen_*.json files written by the original Python PersonaStore into one in place: one commit per generation, in order. Running it on an existing store does nothing.',
     )
     .argument('[dir]', 'the store directory (default: --dir)')
-    .addHelpText('after', examples('evogit init runs/exp1', '# adopt an old PersonaStore directory in place', 'evogit init persona_data'))
+    .option('--objective <name:max|min>', 'declare an objective\'s direction (repeatable), e.g. cost:min, or cost:min:100 with a hypervolume reference', objectiveFlag)
+    .option('--primary <name>', 'the objective that headlines subjects, Best-Score, log and branches', objectiveNameArgument)
+    .addHelpText('after', examples('evogit init runs/exp1', 'evogit init runs/exp2 --objective accuracy:max --objective cost:min --primary accuracy', '# adopt an old PersonaStore directory in place', 'evogit init persona_data'))
     .action(
-      action<[string | undefined], Record<string, never>>(cli, async (ctx, [dir]) => {
+      action<[string | undefined], { objective?: [string, ObjectiveSpec][]; primary?: string }>(cli, async (ctx, [dir], flags) => {
         const target = resolve(ctx.globals.dir, dir ?? '.')
         const before = await readdir(target).catch(() => null)
         const hadGit = before?.includes('.git') ?? false
@@ -32,6 +36,12 @@ export function registerInit(program: Command, cli: Cli): void {
         } finally {
           progress?.stop()
         }
+        const objectives = objectivesOf(flags.objective)
+        // Committed in .evogit/objectives.json, so clones and every later command agree on "best".
+        const declared =
+          objectives === undefined && flags.primary === undefined
+            ? null
+            : await store.setObjectives({ ...(objectives ? { objectives } : {}), ...(flags.primary === undefined ? {} : { primary: flags.primary }) })
         const generations = await store.listGenerations()
         const branch = await refLabel(store, undefined)
         const status = hadGit ? 'existing' : before !== null && before.length > 0 ? 'adopted' : 'created'
@@ -42,7 +52,8 @@ export function registerInit(program: Command, cli: Cli): void {
             : status === 'adopted'
               ? `Adopted ${target} as an evogit store: ${count} committed on ${branch}`
               : `${target} is an evogit store (${count} on ${branch})`
-        return { json: { dir: target, status, branch, generations }, text }
+        const declaredText = declared && declared.changes.length > 0 ? `\nDeclared objectives: ${declared.changes.join(', ')}` : ''
+        return { json: { dir: target, status, branch, generations, ...(declared ? { objectives: declared.objectives } : {}) }, text: text + declaredText }
       }),
     )
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { generationArgument } from '../input.js'
 import { action, examples, refLabel, type Cli } from '../runtime.js'
 import { requireGeneration } from './shared.js'
+import { stringifyExact } from '../../model/lossless-json.js'
 
 /** `evogit meta <n>`: the meta saved with a generation. */
 export function registerMeta(program: Command, cli: Cli): void {
@@ -18,10 +19,11 @@ export function registerMeta(program: Command, cli: Cli): void {
         const store = await ctx.open()
         const ref = await refLabel(store, flags.ref)
         await requireGeneration(store, generation, flags.ref, ref)
-        const sidecar = await store.loadMetadata(generation, flags.ref === undefined ? {} : { ref: flags.ref })
+        // `lossless`: digits exactly as saved, `1.0` included, for an engine in any language to restore.
+        const sidecar = await store.loadMetadata(generation, { ...(flags.ref === undefined ? {} : { ref: flags.ref }), numbers: 'lossless' })
         // A generation committed by hand (plain git) has no sidecar: that is null meta, not an error.
         const value = flags.sidecar ? sidecar : (sidecar?.meta ?? null)
-        return { json: value, text: JSON.stringify(value, null, 2) }
+        return { json: value, text: stringifyExact(value, 2), exact: true }
       }),
     )
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { action, examples, refLabel, type Cli } from '../runtime.js'
 import { plural, shortCommit } from '../format/numbers.js'
+import { stringifyExact } from '../../model/lossless-json.js'
 
 /** `evogit resume`: where an engine should continue, for engines written in any language. */
 export function registerResume(program: Command, cli: Cli): void {
@@ -14,7 +15,8 @@ export function registerResume(program: Command, cli: Cli): void {
     .action(
       action<[], { ref?: string; population?: boolean }>(cli, async (ctx, _args, flags) => {
         const store = await ctx.open()
-        const point = await store.resume(flags.ref === undefined ? {} : { ref: flags.ref })
+        // `lossless`: an RNG state's 128-bit integers come out digit for digit.
+        const point = await store.resume({ ...(flags.ref === undefined ? {} : { ref: flags.ref }), numbers: 'lossless' })
         if (point === null) {
           const ref = await refLabel(store, flags.ref)
           return {
@@ -29,13 +31,15 @@ export function registerResume(program: Command, cli: Cli): void {
           commit: point.commit,
           populationSize: point.population.length,
           meta: point.meta,
+          // What to re-evaluate: per objective, the individuals whose evaluation failed.
+          failures: point.sidecar?.failures ?? {},
           ...(flags.population ? { population: point.population } : {}),
         }
         const text =
           `generation ${point.generation} on ${point.ref} (${shortCommit(point.commit)}), ${plural(point.population.length, 'individual')}; continue with generation ${point.generation + 1}\n` +
-          `meta: ${JSON.stringify(point.meta, null, 2)}` +
+          `meta: ${stringifyExact(point.meta, 2)}` +
           (flags.population ? `\npopulation: ${JSON.stringify(point.population, null, 2)}` : '')
-        return { json, text }
+        return { json, text, exact: true }
       }),
     )
 }

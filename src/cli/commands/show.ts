@@ -23,17 +23,20 @@ export function registerShow(program: Command, cli: Cli): void {
         await requireGeneration(store, generation, flags.ref, ref)
         const population = await store.loadGeneration(generation, read)
         if (!flags.summary) return { json: population, text: JSON.stringify(population, null, 2) }
-        const sidecar: Sidecar | null = await store.loadMetadata(generation, read)
+        const sidecar: Sidecar | null = await store.loadMetadata(generation, { ...read, numbers: 'lossless' })
         const summary = {
           generation,
           ref,
           populationSize: population.length,
           savedAt: sidecar?.savedAt ?? null,
+          primary: sidecar?.primary ?? null,
           stats: sidecar?.stats ?? {},
+          failures: sidecar?.failures ?? {},
+          pareto: sidecar?.pareto ? { front: sidecar.pareto.front, hypervolume: sidecar.pareto.hypervolume, reference: sidecar.pareto.reference } : null,
           parent: sidecar?.parent ?? null,
           meta: sidecar?.meta ?? null,
         }
-        return { json: summary, text: renderSummary({ summary, style: ctx.style, now: ctx.now }) }
+        return { json: summary, text: renderSummary({ summary, style: ctx.style, now: ctx.now }), exact: true }
       }),
     )
 }

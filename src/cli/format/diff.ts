@@ -1,3 +1,4 @@
+import { objectiveLabel } from '../../model/objectives.js'
 import type { PopulationDiff } from '../../index.js'
 import type { Style } from './color.js'
 import { formatDelta, formatScore, inlineValue, plural, shortCommit } from './numbers.js'
@@ -43,11 +44,11 @@ export function renderDiff<T>(options: { diff: PopulationDiff<T>; style: Style; 
     `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged`,
   )
   for (const [objective, s] of Object.entries(diff.stats)) {
-    const part = (name: 'max' | 'mean') => {
-      const label = name === 'max' ? 'best' : 'mean'
-      return `${label} ${formatScore(s.from?.[name])} → ${formatScore(s.to?.[name])} (${formatDelta(s.delta[name])})`
-    }
-    lines.push(`${objective}: ${part('max')}, ${part('mean')}`)
+    const part = (name: 'best' | 'mean', verdict = '') => `${name} ${formatScore(s.from?.[name])} → ${formatScore(s.to?.[name])} (${formatDelta(s.delta[name])}${verdict})`
+    // "Better" follows the direction: for a loss, a lower best is the improvement.
+    const verdict = s.improved === null || s.delta.best === 0 ? '' : s.improved ? ', better' : ', worse'
+    const failed = (s.from?.failed ?? 0) > 0 || (s.to?.failed ?? 0) > 0 ? `, failed ${s.from?.failed ?? '—'} → ${s.to?.failed ?? '—'}` : ''
+    lines.push(`${objectiveLabel(objective, s.direction)}: ${part('best', verdict)}, ${part('mean')}${failed}`)
   }
   return lines.join('\n') + '\n'
 }

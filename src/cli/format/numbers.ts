@@ -1,15 +1,15 @@
-import { shortNumber } from '../../model/commit-message.js'
+import { DISPLAY_DIGITS, formatNumber } from '../../model/number-format.js'
 
-/** A score for a table cell: four significant digits, and `—` when there is none. */
+/** A score for a table cell: {@link formatNumber}'s rule at four significant digits, and `—` when there is none. */
 export function formatScore(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : shortNumber(value)
+  return value === null || value === undefined ? '—' : formatNumber(value, DISPLAY_DIGITS)
 }
 
 /** A signed difference, `+0.06` or `-1`, and `±0` when nothing moved. */
 export function formatDelta(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—'
   if (value === 0) return '±0'
-  return (value > 0 ? '+' : '') + shortNumber(value)
+  return (value > 0 ? '+' : '') + formatNumber(value, DISPLAY_DIGITS)
 }
 
 /** `1 individual`, `24 individuals`. */

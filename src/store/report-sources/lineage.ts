@@ -5,9 +5,9 @@ export interface LineageInput {
   branch: string
   generation: number
   population: readonly unknown[]
-  scores: readonly number[] | null
+  scores: readonly (number | null)[] | null
   /** Loads an earlier generation of the same branch (population and primary scores). */
-  load(generation: number): Promise<{ population: readonly unknown[]; scores: readonly number[] | null }>
+  load(generation: number): Promise<{ population: readonly unknown[]; scores: readonly (number | null)[] | null }>
 }
 
 /** Ancestry deeper than this many generations is cut off (and the graph says so). */
@@ -33,7 +33,7 @@ export async function lineageOf(inputs: readonly LineageInput[]): Promise<Lineag
     if (input.population.length === 0 || !input.population.every((ind) => idOf(ind) !== null && parentsOf(ind) !== null)) continue
     let bestIndex = 0
     input.scores?.forEach((s, i) => {
-      if (s > input.scores![bestIndex]!) bestIndex = i
+      if (s !== null && s > (input.scores![bestIndex] ?? -Infinity)) bestIndex = i
     })
     const root = idOf(input.population[bestIndex])!
     const nodes = new Map<string, LineageData['branches'][number]['nodes'][number]>()

@@ -37,7 +37,8 @@ export function paretoFromSidecars(objectives: [ObjectiveInfo, ObjectiveInfo], i
       const xs = sidecar.scores[ox.name]
       const ys = sidecar.scores[oy.name]
       if (!xs || !ys || xs.length !== ys.length || xs.length === 0) return []
-      const points: FrontPoint[] = xs.map((x, i) => ({ x, y: ys[i]!, id: String(i) }))
+      // Failed evaluations (null scores) have no place on a front.
+      const points: FrontPoint[] = xs.flatMap((x, i) => (x === null || ys[i] === null || ys[i] === undefined ? [] : [{ x, y: ys[i], id: String(i) }]))
       return [{ generation, points, front: front2d(points, dirs) }]
     }),
   }))
