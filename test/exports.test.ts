@@ -33,6 +33,7 @@ describe('public API', () => {
         'UnsupportedIndexError',
         'openStore',
         'personaSchema',
+        'strictPersonaSchema',
         'sidecarSchema',
       ].sort(),
     )

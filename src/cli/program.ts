@@ -35,7 +35,7 @@ export function buildProgram(cli: Cli): Command {
     .description('Keep every generation of an evolutionary run in a git repository.')
     .version(packageVersion(), '-V, --version', 'print the evogit version')
     .addOption(new Option('--dir <path>', 'the store directory (default: $EVOGIT_DIR, else the current directory)'))
-    .addOption(new Option('--schema <persona|path>', 'validate individuals with the built-in persona schema, or a module exporting a zod schema (default export or `schema`)'))
+    .addOption(new Option('--schema <persona|path>', 'validate individuals with the built-in persona schema (persona-strict adds its domain checks), or a module exporting a zod schema (default export or `schema`)'))
     .addOption(new Option('--json', 'print one JSON document on stdout (errors go to stderr as JSON)'))
     .showSuggestionAfterError(true)
     .exitOverride()
