@@ -12,6 +12,18 @@ const objectiveStatsSchema = z.object({
   stdev: z.number().nullable(),
 })
 
+/** Where a generation committed verbatim came from; `savedAt` is when evogit committed it. */
+export const sidecarSourceSchema = z.object({
+  /** The file's name, e.g. `gen_3.json` (never a path: pushes would publish the writer's layout). */
+  file: z.string(),
+  /** The file's own modification time when it was read, ISO 8601 UTC. */
+  modifiedAt: z.iso.datetime(),
+  /** The operation that committed it. */
+  via: z.enum(['import', 'adopt', 'add', 'watch']),
+  /** Companion files of the original engine committed with it (`transcripts_gen_<n>.json`, …). */
+  companions: z.array(z.string()),
+})
+
 /**
  * The metadata sidecar written next to every generation (under `.evogit/meta/`, where the
  * original reader never looks). It holds what an engine needs to resume exactly.
@@ -35,6 +47,8 @@ export const sidecarSchema = z.object({
     .nullable(),
   /** The caller's own JSON: settings, RNG seed or state, anything needed to resume. */
   meta: z.json(),
+  /** Set when another program wrote the file and evogit committed its bytes as they were (import, adopt, add, watch). */
+  source: sidecarSourceSchema.optional(),
 })
 
 /** The parsed sidecar of one generation. */

@@ -10,6 +10,8 @@ import { SIDECAR_FORMAT_VERSION, sidecarSchema, type Sidecar } from '../model/si
 import { summarizeAll, type ScoreStats } from '../model/stats.js'
 import { formatUtc } from '../model/time.js'
 import type { StoreContext } from './context.js'
+import { indexWorkingFiles } from '../git/working-index.js'
+import type { VerbatimSave } from './working-files.js'
 
 const SIDECAR_ORDER = keyOrderFor(sidecarSchema)
 
@@ -60,11 +62,8 @@ export interface SaveGenerationOptions<T> extends SaveOptions<T> {
   ctx: StoreContext<T>
   generation: number
   population: readonly unknown[]
-  /**
-   * Internal, for adopting a directory in place: the untracked `gen_<n>.json` already there is
-   * the very data being saved, so writing its canonical form over it loses nothing.
-   */
-  adoptWorkingFile?: boolean
+  /** Internal (import, adopt, add, watch): commit another program's file byte for byte; see working-files.ts. */
+  verbatim?: VerbatimSave
 }
 
 /**
@@ -100,7 +99,8 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   const objectives = normalizeScores({ population: individuals, scores: options.scores, score: options.score })
   const stats = summarizeAll(objectives)
   const meta = JSON.parse(canonicalJson(options.meta ?? null, undefined, 'meta')) as unknown
-  const populationBytes = Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation))
+  const verbatim = options.verbatim
+  const populationBytes = verbatim?.bytes ?? Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation))
   const file = generationFileName(generation)
   const metaPath = sidecarPath(generation)
   const repo = ctx.repo
@@ -120,13 +120,14 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     }
     // An index we could not update afterwards (mid-merge, split index) stops the save before it commits.
     if (target.checkedOut) await repo.readIndex()
-    if (target.checkedOut && !options.adoptWorkingFile) {
+    if (target.checkedOut && !verbatim?.inPlace) {
       // Never clobber a file the user put or edited there by hand: it is not in git yet.
       const clobbered = await repo.unsavedEdits(
         parentCommit?.tree ?? null,
         new Map([
           [file, () => ObjectDatabase.hash('blob', populationBytes)],
           [metaPath, () => ''],
+          ...(verbatim?.companions ?? []).map((c): [string, () => string] => [c.name, () => c.oid]),
         ]),
       )
       if (clobbered.length > 0) {
@@ -150,6 +151,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       scores: objectives,
       parent: head.oid ? { generation: parentInfo?.generation ?? null, commit: head.oid } : null,
       meta: meta as Sidecar['meta'],
+      ...(verbatim ? { source: verbatim.source } : {}),
     }
     const sidecarBytes = Buffer.from(canonicalJson(sidecar, SIDECAR_ORDER, 'sidecar'))
 
@@ -161,9 +163,14 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     const writes = Promise.all([
       repo.objects.write('blob', populationBytes, { ...defer, oid: blob }),
       repo.objects.write('blob', sidecarBytes, { ...defer, oid: sidecarBlob }),
+      ...(verbatim?.companions ?? []).map((c) => repo.objects.write('blob', c.bytes, { ...defer, oid: c.oid })),
     ])
     // Only the checked-out branch has working-tree copies; a save to another branch is refs only.
-    const preparing = target.checkedOut ? [repo.prepareFile(file, populationBytes, blob, defer), repo.prepareFile(metaPath, sidecarBytes, sidecarBlob, defer)] : []
+    const preparing = !target.checkedOut ? [] : verbatim?.inPlace ? [repo.prepareFile(metaPath, sidecarBytes, sidecarBlob, defer)] : [
+      repo.prepareFile(file, populationBytes, blob, defer),
+      repo.prepareFile(metaPath, sidecarBytes, sidecarBlob, defer),
+      ...(verbatim?.companions ?? []).map((c) => repo.prepareFile(c.name, c.bytes, c.oid, defer)),
+    ]
     const [written, ...preparedResults] = await Promise.allSettled([writes, ...preparing])
     // Settle each one on its own, so a failure of one never strands the other's temp file.
     const prepared = preparedResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
@@ -176,7 +183,8 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     try {
       // Trees and the commit are built in memory and their writes run side by side.
       const batch = { batch: true }
-      const tree = await repo.updateTree(parentCommit?.tree ?? null, new Map([[file, blob], [metaPath, sidecarBlob]]), batch)
+      const companions = (verbatim?.companions ?? []).map((c): [string, string] => [c.name, c.oid])
+      const tree = await repo.updateTree(parentCommit?.tree ?? null, new Map([[file, blob], [metaPath, sidecarBlob], ...companions]), batch)
       const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
       const commit = await repo.writeCommit(
         {
@@ -197,6 +205,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       if (target.checkedOut) {
         try {
           await repo.commitFiles(prepared)
+          if (verbatim?.inPlace) await indexWorkingFiles(repo, verbatim.inPlace)
         } catch (err) {
           // The commit is made and the branch points at it: the save succeeded. Failing now would
           // make a retry meet E_GENERATION_EXISTS. The temp files hold exactly HEAD's content, and

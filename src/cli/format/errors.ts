@@ -61,7 +61,9 @@ function explain(err: EvogitError): { message: string; hint?: string } {
     case 'E_NOT_A_STORE':
       return {
         message: err.message,
-        hint: data.reason === 'no store' || data.reason === 'not empty'
+        hint: data.reason === 'not empty' || data.reason === 'unrelated git repository'
+          ? `evogit init --adopt ${String(data.dir)} turns it into a store in place (nothing in it is deleted), or point --dir (or EVOGIT_DIR) at a store`
+          : data.reason === 'no store'
           ? `run evogit init ${String(data.dir)} to make it a store, or point --dir (or EVOGIT_DIR) at one`
           : 'point --dir (or EVOGIT_DIR) at an evogit store',
       }
@@ -79,7 +81,7 @@ function explain(err: EvogitError): { message: string; hint?: string } {
       const lines = issues.slice(0, 5).map((i) => `  individual ${i.index}${i.path.length ? `, field ${fieldPath(i.path)}` : ''}: ${i.message}`)
       if (issues.length > 5) lines.push(`  … and ${issues.length - 5} more`)
       return {
-        message: `the population does not match the schema:\n${lines.join('\n')}`,
+        message: `${typeof data.file === 'string' ? data.file : 'the population'} does not match the schema:\n${lines.join('\n')}`,
         hint: 'fix those individuals, or pass the --schema that describes them',
       }
     }
