@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import * as z from 'zod'
 import { InvalidArgumentError, NotAStoreError } from '../errors/index.js'
 import { Repository } from '../git/repository.js'
+import { ensureStoreExcludes } from '../git/exclude.js'
 import { ioError, isNotFound, nodeStoreFs, readFileOrNull, type StoreFs } from '../io/fs.js'
 import { WriteLock, type WriteLockOptions } from '../io/lock.js'
 import { keyOrderFor } from '../model/canonical-json.js'
@@ -98,6 +99,8 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     lock: new WriteLock(repo.gitdir, options.lock, async (takeover) => void (await repairStore({ repo, takeover }))),
     diffKey: options.key,
   }
+  // Best effort: a read-only store still opens for reading; the excludes only tidy `git status`.
+  await ensureStoreExcludes(repo).catch(() => undefined)
   await ctx.lock.recoverIfAbandoned()
   // A checkout or rollback that crashed half-way left a journal; finish it under the write lock.
   // While a live writer holds the lock the journal is its own, and readers must not wait for it.

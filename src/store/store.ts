@@ -25,6 +25,8 @@ import { setRemote } from './set-remote.js'
 import { tag } from './tag.js'
 import { tags } from './tags.js'
 import { verify, type VerifyProgress, type VerifyReport } from './verify.js'
+import { status, type StatusReport } from './status.js'
+import { commitWorkingFiles, type CommitWorkingFilesOptions, type CommitWorkingFilesResult } from './commit-working-files.js'
 
 /**
  * An open store. `T` is what loading returns (the schema's output type), `TIn` what saving
@@ -240,6 +242,26 @@ export interface Store<T, TIn = T> {
    * ```
    */
   verify(options?: { repair?: boolean; onProgress?: (p: VerifyProgress) => void }): Promise<VerifyReport>
+
+  /**
+   * What in the store directory is not committed: generation files another program wrote or
+   * changed, the original engine's companion files, lock files, each with what to do. See {@link status}.
+   * @example
+   * ```ts
+   * const { clean, entries } = await store.status()
+   * ```
+   */
+  status(): Promise<StatusReport>
+
+  /**
+   * Commits `gen_<n>.json` files another program wrote (the Python engine), one commit per
+   * generation, in order, byte for byte, with their companion files. See {@link commitWorkingFiles}.
+   * @example
+   * ```ts
+   * await store.commitWorkingFiles({ generations: [30], score: 'fitness' })
+   * ```
+   */
+  commitWorkingFiles(options?: CommitWorkingFilesOptions<T>): Promise<CommitWorkingFilesResult>
 }
 
 /** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
@@ -267,7 +289,9 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     push: (options = {}) => push({ ...options, ctx }),
     pull: (options = {}) => pull({ ...options, ctx }),
     compact: (options = {}) => compact({ ...options, ctx }),
-    verify: (options = {}) => verify({ ...options, ctx }),
+    verify: (options = {}) => verify({ ...options, ctx, fs }),
+    status: () => status({ ctx, fs }),
+    commitWorkingFiles: (options = {}) => commitWorkingFiles({ ...options, ctx, fs }),
   })
 }
 
