@@ -21,6 +21,7 @@ import { registerTag } from './commands/tag.js'
 import { registerVerify } from './commands/verify.js'
 import { registerStatus } from './commands/status.js'
 import { registerAdd } from './commands/add.js'
+import { registerServe } from './commands/serve.js'
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js'
 import { createStyle, shouldColor } from './format/color.js'
 import { describeError } from './format/errors.js'
@@ -52,7 +53,7 @@ export function buildProgram(cli: Cli): Command {
       examples('evogit init runs/exp1', 'evogit --dir runs/exp1 save 0 gen0.json --scores scores0.json', 'evogit log --dir runs/exp1', 'evogit diff 3 high-mutation:3 --json') +
         `\nExit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}.\n`,
     )
-  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerStatus, registerAdd]) {
+  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerStatus, registerAdd, registerServe]) {
     register(program, cli)
   }
   return program
@@ -94,7 +95,8 @@ export async function run(io: Io): Promise<number> {
   }
 }
 
-function packageVersion(): string {
+/** The version in package.json (`evogit --version`, serve's `hello`). */
+export function packageVersion(): string {
   // Walk up from this file: it runs from dist/src/cli in the package and from src/cli in tests.
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 5; i++) {
