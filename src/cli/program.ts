@@ -22,6 +22,7 @@ import { registerVerify } from './commands/verify.js'
 import { registerStatus } from './commands/status.js'
 import { registerAdd } from './commands/add.js'
 import { registerServe } from './commands/serve.js'
+import { registerWatch } from './commands/watch.js'
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js'
 import { createStyle, shouldColor } from './format/color.js'
 import { describeError } from './format/errors.js'
@@ -53,7 +54,7 @@ export function buildProgram(cli: Cli): Command {
       examples('evogit init runs/exp1', 'evogit --dir runs/exp1 save 0 gen0.json --scores scores0.json', 'evogit log --dir runs/exp1', 'evogit diff 3 high-mutation:3 --json') +
         `\nExit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}.\n`,
     )
-  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerStatus, registerAdd, registerServe]) {
+  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerStatus, registerAdd, registerServe, registerWatch]) {
     register(program, cli)
   }
   return program

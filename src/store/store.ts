@@ -27,6 +27,7 @@ import { tags } from './tags.js'
 import { verify, type VerifyProgress, type VerifyReport } from './verify.js'
 import { status, type StatusReport } from './status.js'
 import { commitWorkingFiles, type CommitWorkingFilesOptions, type CommitWorkingFilesResult } from './commit-working-files.js'
+import { watch, type WatchOptions } from './watch.js'
 
 /**
  * An open store. `T` is what loading returns (the schema's output type), `TIn` what saving
@@ -262,6 +263,18 @@ export interface Store<T, TIn = T> {
    * ```
    */
   commitWorkingFiles(options?: CommitWorkingFilesOptions<T>): Promise<CommitWorkingFilesResult>
+
+  /**
+   * Commits each `gen_<n>.json` another program writes, as it appears and once it is complete
+   * (lock released, content valid and stable), until `signal` aborts. See {@link watch}.
+   * @example
+   * ```ts
+   * const stop = new AbortController()
+   * process.once('SIGINT', () => stop.abort())
+   * const committed = await store.watch({ signal: stop.signal })
+   * ```
+   */
+  watch(options: WatchOptions<T>): Promise<number[]>
 }
 
 /** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
@@ -292,6 +305,7 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     verify: (options = {}) => verify({ ...options, ctx, fs }),
     status: () => status({ ctx, fs }),
     commitWorkingFiles: (options = {}) => commitWorkingFiles({ ...options, ctx, fs }),
+    watch: (options) => watch({ ...options, ctx, fs }),
   })
 }
 
