@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { openStore, personaSchema, type Persona, type Store } from '../src/index.js'
 import { initialPopulation, nextGeneration, rng, scoresOf } from './data.js'
 import { execFile, gitEnv, median, time, treeSize } from './measure.js'
+import { measureServe } from './targets/serve.js'
 
 /** What to run; `FULL` is `npm run bench`, `SMOKE` is the test's tiny version. */
 export interface BenchConfig {
@@ -259,6 +260,12 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
       target('6', `memory, save of ${config.memorySize}`, mem.delta, mem.jsonBytes, 'bytes', 4, `peak RSS during the save minus RSS before it (${mem.method}, child process) vs the size of gen_<n>.json`),
     )
     extra['memory.baselineRss'] = mem.baseline
+
+    // ---- 7. serve -------------------------------------------------------------------------
+    log('serve: saves of 24 personas through evogit serve --stdio vs one evogit save process each')
+    const serve = await measureServe({ root, seed: config.seed, runs: config.saveRuns, env })
+    targets.push(target('7', 'save of 24 via serve vs a process', serve.serveMs, serve.processMs, 'ms', 0.08, `median of ${serve.serveRuns} saves through one evogit serve --stdio vs ${serve.processRuns} evogit save processes (20 ms vs 250 ms)`))
+    extra['serve.saveMs'] = serve.serveMs
   } finally {
     await rm(root, { recursive: true, force: true })
   }

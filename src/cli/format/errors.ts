@@ -70,9 +70,16 @@ function explain(err: EvogitError): { message: string; hint?: string } {
     case 'E_DIRTY_WORKTREE': {
       const files = Array.isArray(data.files) ? (data.files as string[]) : []
       const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ', …' : '')
+      // Only checkout, rollback and archive restore have --force; a save never overwrites another program's file.
+      const forceable = err.caller === 'checkout' || err.caller === 'rollback' || err.caller === 'restoreArchive'
+      const generations = files.flatMap((f) => /^gen_(\d+)\.json$/.exec(f)?.[1] ?? [])
       return {
         message: `the store has uncommitted changes${shown ? ` in ${shown}` : ''}`,
-        hint: 'commit or discard them with git, or pass --force to overwrite them',
+        hint: forceable
+          ? 'commit or discard them with git, or pass --force to overwrite them'
+          : generations.length > 0
+            ? `another program wrote ${generations.length === 1 ? 'that file' : 'those files'}: evogit add ${generations.join(' ')} commits ${generations.length === 1 ? 'it' : 'them'} as ${generations.length === 1 ? 'it is' : 'they are'} (evogit status lists such files), or move ${generations.length === 1 ? 'it' : 'them'} away`
+            : 'commit or discard them with git first (evogit status lists them)',
       }
     }
     case 'E_INVALID_POPULATION': {
