@@ -1,6 +1,6 @@
 import { writeFileAtomic } from '../io/atomic.js'
 import { readFileOrNull } from '../io/fs.js'
-import type { Repository } from './repository.js'
+import { repoCore, type Repository } from './repository.js'
 
 /**
  * What no store should ever show in `git status`: the `.lock` files the newest original
@@ -17,11 +17,12 @@ export const STORE_EXCLUDES = ['gen_*.json.lock', '*.evogit-tmp'] as const
  * clone gets it the first time evogit opens it. Costs one small read when nothing is missing.
  */
 export async function ensureStoreExcludes(repo: Repository): Promise<void> {
-  const path = `${repo.gitdir}/info/exclude`
-  const current = (await readFileOrNull(repo.fs, path))?.toString('utf8') ?? ''
+  const core = repoCore(repo)
+  const path = `${core.gitdir}/info/exclude`
+  const current = (await readFileOrNull(core.fs, path))?.toString('utf8') ?? ''
   const lines = new Set(current.split('\n').map((l) => l.trim()))
   const missing = STORE_EXCLUDES.filter((p) => !lines.has(p))
   if (missing.length === 0) return
   const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`
-  await writeFileAtomic(repo.fs, path, `${prefix}# evogit: the original store's filelock files and evogit's temp files\n${missing.join('\n')}\n`, { mkdir: true, sync: repo.sync })
+  await writeFileAtomic(core.fs, path, `${prefix}# evogit: the original store's filelock files and evogit's temp files\n${missing.join('\n')}\n`, { mkdir: true, sync: core.sync })
 }

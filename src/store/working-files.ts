@@ -1,7 +1,7 @@
 import type { BigIntStats } from 'node:fs'
 import { InvalidJsonError, InvalidPopulationError } from '../errors/index.js'
 import { ObjectDatabase } from '../git/objects.js'
-import type { WorkingFileEntry } from '../git/working-index.js'
+import type { InPlaceFile } from '../git/transaction.js'
 import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
 import { generationFileName } from '../model/generation-id.js'
 import { validatePopulation } from '../model/population.js'
@@ -44,7 +44,7 @@ export interface VerbatimSave {
    * The files are the store's own working-tree files (adopt, add, watch): they are indexed as
    * they are, never rewritten. Otherwise (import from elsewhere) they are written into place.
    */
-  inPlace: WorkingFileEntry[] | null
+  inPlace: InPlaceFile[] | null
 }
 
 /**

@@ -23,7 +23,7 @@ describe('adopt and import keep the original bytes', () => {
   it('adopting in place commits every gen file byte for byte, with its mtime, and leaves the files untouched', async () => {
     const dir = tempDir()
     pythonRun(dir, '--generations', '6', '--version', 'v1')
-    const mtimes = new Map(readdirSync(dir).map((n) => [n, statSync(join(dir, n)).mtime]))
+    const mtimes = new Map(readdirSync(dir).map((n) => [n, new Date(Number(statSync(join(dir, n), { bigint: true }).mtimeNs / 1_000_000n))]))
     const before = bytesOf(dir)
     const started = Date.now()
     const run = await ok(['init', dir, '--schema', 'persona', '--json'], { cwd: dir })
