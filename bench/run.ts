@@ -16,6 +16,7 @@ import { initialPopulation, nextGeneration, rng, scoresOf } from './data.js'
 import { execFile, gitEnv, median, time, treeSize } from './measure.js'
 import { measureReport } from './targets/report.js'
 import { measurePareto } from './targets/pareto.js'
+import { measureServe } from './targets/serve.js'
 
 /** What to run; `FULL` is `npm run bench`, `SMOKE` is the test's tiny version. */
 export interface BenchConfig {
@@ -271,6 +272,11 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
     const pareto = await measurePareto(join(root, 'pareto'), config)
     targets.push(target('pareto', `save ${config.saveSize} × 3 objectives (Pareto)`, pareto.figure, pareto.baseline, 'ms', 1.1, 'median save scored on 3 objectives (directions, stats, fronts, hypervolume) vs the same saves with 1 objective, alternating'))
     extra['pareto.frontSize'] = pareto.frontSize
+    // ---- 7. serve -------------------------------------------------------------------------
+    log('serve: saves of 24 personas through evogit serve --stdio vs one evogit save process each')
+    const serve = await measureServe({ root, seed: config.seed, runs: config.saveRuns, env })
+    targets.push(target('serve', 'save of 24 via serve vs a process', serve.serveMs, serve.processMs, 'ms', 0.08, `median of ${serve.serveRuns} saves through one evogit serve --stdio vs ${serve.processRuns} evogit save processes (20 ms vs 250 ms)`))
+    extra['serve.saveMs'] = serve.serveMs
   } finally {
     await rm(root, { recursive: true, force: true })
   }

@@ -7,7 +7,7 @@
  *   node dist/examples/evolve.js [--dir persona_data] [--generations 15] [--population 24] [--seed 7]
  */
 import { parseArgs } from 'node:util'
-import { openStore, personaSchema, type Persona } from '../src/index.js'
+import { EvogitError, openStore, personaSchema, type Persona } from '../src/index.js'
 
 const VOCAB = {
   occupation: ['Digital Artist', 'Software Engineer', 'Chef', 'Marine Biologist', 'Teacher', 'Journalist', 'Nurse', 'Urban Planner'],
@@ -178,4 +178,21 @@ async function main(): Promise<void> {
   console.log(`\n${start + count} generations in ${store.dir}. Run again to continue; try: git -C ${values.dir} log --oneline | head`)
 }
 
-await main()
+try {
+  await main()
+} catch (err) {
+  // A store error is the user's to act on: say what and how, not a stack trace.
+  if (!(err instanceof EvogitError)) throw err
+  const files = err.code === 'E_DIRTY_WORKTREE' ? ((err.data as { files?: string[] }).files ?? []) : []
+  const generations = files.flatMap((f) => /^gen_(\d+)\.json$/.exec(f)?.[1] ?? [])
+  console.error(`evolve: ${err.message}`)
+  if (generations.length > 0) {
+    console.error(`next: another program wrote ${files.join(', ')}; commit it as it is with \`evogit add ${generations.join(' ')} --dir ${dirOf(process.argv)}\` (evogit status lists such files), or move it away, then run again`)
+  }
+  process.exitCode = 1
+}
+
+function dirOf(argv: string[]): string {
+  const at = argv.indexOf('--dir')
+  return at >= 0 && argv[at + 1] ? argv[at + 1]! : 'persona_data'
+}

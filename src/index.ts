@@ -58,7 +58,10 @@ export {
   type TrajectoriesData,
   type TrajectoryPoint,
 } from './report/model.js'
-export { personaSchema, type Persona } from './model/persona.js'
+export type { StatusEntry, StatusReport } from './store/status.js'
+export type { CommitWorkingFilesOptions, CommitWorkingFilesResult } from './store/commit-working-files.js'
+export type { WatchOptions } from './store/watch.js'
+export { personaSchema, strictPersonaSchema, type Persona } from './model/persona.js'
 export { sidecarSchema, SIDECAR_FORMAT_VERSION, type Sidecar, type JsonValue } from './model/sidecar.js'
 export type { ObjectiveStats, ScoreStats } from './model/stats.js'
 export type { FailedScore, ScoreFailure, ScoresInput, ScoreSelector } from './model/scores.js'

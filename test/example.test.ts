@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { expectCleanRepo, git, pythonReader, tempDir } from './helpers.js'
@@ -23,5 +23,16 @@ describe('examples/evolve', () => {
     expect(expectCleanRepo(split).commits).toBe(8)
     expect(git(split, 'log', '--format=%(trailers:key=Generation,valueonly)').trim().split(/\n+/)).toEqual(['7', '6', '5', '4', '3', '2', '1', '0'])
     expect(pythonReader(split).ids).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+  })
+
+  it('exits with a friendly error naming evogit add when a gen file another program wrote is in its way', () => {
+    const dir = join(tempDir(), 'run')
+    run(dir, 2)
+    writeFileSync(join(dir, 'gen_2.json'), '[]')
+    const result = spawnSync(process.execPath, [example, '--dir', dir, '--generations', '1'], { encoding: 'utf8' })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain('evolve: ')
+    expect(result.stderr).toContain(`evogit add 2 --dir ${dir}`)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
   })
 })

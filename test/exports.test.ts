@@ -53,6 +53,7 @@ describe('public API', () => {
         'openStore',
         'personaSchema',
         'renderReport',
+        'strictPersonaSchema',
         'sidecarSchema',
       ].sort(),
     )

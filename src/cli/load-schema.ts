@@ -2,10 +2,10 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type * as z from 'zod'
 import { InvalidArgumentError } from '../errors/index.js'
-import { personaSchema } from '../model/persona.js'
+import { personaSchema, strictPersonaSchema } from '../model/persona.js'
 
 /**
- * The schema named by `--schema`: `persona` for the built-in persona genotype, or the path of
+ * The schema named by `--schema`: `persona` for the built-in persona genotype (`persona-strict` for its domain checks), or the path of
  * a JavaScript module exporting a zod 4 schema for one individual (as its default export or as
  * `schema`). Without `--schema`, any JSON objects are accepted.
  *
@@ -18,6 +18,7 @@ export async function loadSchema(options: { spec: string | undefined; cwd: strin
   const { spec } = options
   if (spec === undefined || spec === '') return undefined
   if (spec === 'persona') return personaSchema
+  if (spec === 'persona-strict') return strictPersonaSchema
   const path = resolve(options.cwd, spec)
   let module: Record<string, unknown>
   try {

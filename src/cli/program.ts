@@ -22,6 +22,10 @@ import { registerTag } from './commands/tag.js'
 import { registerVerify } from './commands/verify.js'
 import { registerObjectives } from './commands/objectives.js'
 import { registerPareto } from './commands/pareto.js'
+import { registerStatus } from './commands/status.js'
+import { registerAdd } from './commands/add.js'
+import { registerServe } from './commands/serve.js'
+import { registerWatch } from './commands/watch.js'
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js'
 import { createStyle, shouldColor } from './format/color.js'
 import { describeError } from './format/errors.js'
@@ -38,7 +42,7 @@ export function buildProgram(cli: Cli): Command {
     .description('Keep every generation of an evolutionary run in a git repository.')
     .version(packageVersion(), '-V, --version', 'print the evogit version')
     .addOption(new Option('--dir <path>', 'the store directory (default: $EVOGIT_DIR, else the current directory)'))
-    .addOption(new Option('--schema <persona|path>', 'validate individuals with the built-in persona schema, or a module exporting a zod schema (default export or `schema`)'))
+    .addOption(new Option('--schema <persona|path>', 'validate individuals with the built-in persona schema (persona-strict adds its domain checks), or a module exporting a zod schema (default export or `schema`)'))
     .addOption(new Option('--json', 'print one JSON document on stdout (errors go to stderr as JSON)'))
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -53,7 +57,7 @@ export function buildProgram(cli: Cli): Command {
       examples('evogit init runs/exp1', 'evogit --dir runs/exp1 save 0 gen0.json --scores scores0.json', 'evogit log --dir runs/exp1', 'evogit diff 3 high-mutation:3 --json') +
         `\nExit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}.\n`,
     )
-  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerReport, registerObjectives, registerPareto]) {
+  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerReport, registerObjectives, registerPareto, registerStatus, registerAdd, registerServe, registerWatch]) {
     register(program, cli)
   }
   return program
@@ -95,7 +99,8 @@ export async function run(io: Io): Promise<number> {
   }
 }
 
-function packageVersion(): string {
+/** The version in package.json (`evogit --version`, serve's `hello`). */
+export function packageVersion(): string {
   // Walk up from this file: it runs from dist/src/cli in the package and from src/cli in tests.
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 5; i++) {

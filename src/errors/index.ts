@@ -83,7 +83,7 @@ export interface PopulationIssue {
  * Thrown when individuals fail the schema, or a value cannot be stored as JSON.
  * `data.issues` names the individual's index and the field path of every problem found.
  */
-export class InvalidPopulationError extends EvogitError<{ generation?: number; issues: PopulationIssue[] }> {
+export class InvalidPopulationError extends EvogitError<{ generation?: number; file?: string; issues: PopulationIssue[] }> {
   readonly code = 'E_INVALID_POPULATION' as const
   readonly category = 'invalid-data' as const
 }

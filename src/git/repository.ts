@@ -239,6 +239,11 @@ export class Repository {
     return this.worktree.changedFiles(treeOid, untrackedIn)
   }
 
+  /** The blob id of a working-tree file, or `null` when it is missing or not a regular file. */
+  hashWorkingFile(path: string): Promise<string | null> {
+    return this.worktree.hashWorkingFile(path)
+  }
+
   /** Working-tree files writing `incoming` would destroy; see `WorkingTree.unsavedEdits`. */
   unsavedEdits(treeOid: string | null, incoming: ReadonlyMap<string, () => string>): Promise<string[]> {
     return this.worktree.unsavedEdits(treeOid, incoming)

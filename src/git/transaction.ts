@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs'
 import type { RepoCore } from './core.js'
 import type { Signature } from './format.js'
 import { ObjectDatabase } from './objects.js'
@@ -49,6 +50,21 @@ export interface CommitRequest {
   worktree: boolean
   /** What the commit is, for warnings ("generation 3"); defaults to "the commit". */
   label?: string
+  /**
+   * Files among `files` that already sit in the working tree holding exactly their blob (another
+   * program wrote them): committed and indexed as they are, never rewritten. Rewriting would be
+   * harmless for the bytes read, but the original engine may be appending to one of them
+   * (`generation_stats.jsonl`) at that very moment, and a rename over it would drop its line.
+   */
+  inPlace?: readonly InPlaceFile[]
+}
+
+/** A working-tree file committed as it is; see {@link CommitRequest.inPlace}. */
+export interface InPlaceFile {
+  path: string
+  oid: string
+  /** Its stat taken before its bytes were read: a later write changes it, so git rehashes. */
+  stat: BigIntStats
 }
 
 /** What {@link commitTransaction} did. */
@@ -90,7 +106,8 @@ export async function commitTransaction(parts: TransactionParts, request: Commit
   const staged = 'staged' in request.files ? request.files : stageFiles(core, request.files)
   const blobs = new Map(staged.files.map((f) => [f.path, f.oid]))
   // Only a checked-out ref has working-tree copies; a commit to another branch is objects and refs only.
-  const preparing = request.worktree ? staged.files.map((f) => wt.prepareFile(f.path, f.data, f.oid, { deferSync: true })) : []
+  const asIs = new Set((request.inPlace ?? []).map((f) => f.path))
+  const preparing = request.worktree ? staged.files.filter((f) => !asIs.has(f.path)).map((f) => wt.prepareFile(f.path, f.data, f.oid, { deferSync: true })) : []
   const [written, ...preparedResults] = await Promise.allSettled([staged.written, ...preparing])
   // Settle each one on its own, so a failure of one never strands the other's temp file.
   const prepared = preparedResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
@@ -127,7 +144,7 @@ export async function commitTransaction(parts: TransactionParts, request: Commit
 async function finishWorkingTree(wt: WorkingTree, prepared: readonly PreparedFile[], request: CommitRequest): Promise<string[]> {
   if (!request.worktree) return []
   try {
-    await wt.commitFiles(prepared)
+    await wt.commitFiles(prepared, [], request.inPlace ?? [])
     return []
   } catch (err) {
     // The ref points at the commit: it succeeded, and failing now would make a retry meet

@@ -4,6 +4,7 @@ import { fsyncPath, mkdirp, tempPathFor, writeAndSync } from '../io/atomic.js'
 import { ioError, isNotFound } from '../io/fs.js'
 import type { RepoCore } from './core.js'
 import { entryFromStat, type IndexEntry } from './index-file.js'
+import type { InPlaceFile } from './transaction.js'
 import type { IndexManager } from './index-manager.js'
 import { ObjectDatabase } from './objects.js'
 import type { TreeStore } from './trees.js'
@@ -86,9 +87,10 @@ export class WorkingTree {
    * `git status` is clean without re-hashing anything. `removed` paths leave the index and the
    * working tree.
    */
-  async commitFiles(files: readonly PreparedFile[], removed: readonly string[] = []): Promise<void> {
+  async commitFiles(files: readonly PreparedFile[], removed: readonly string[] = [], asIs: readonly InPlaceFile[] = []): Promise<void> {
     const fs = this.core.fs
-    const updates: IndexEntry[] = []
+    // Files another program wrote are indexed with the stat taken before they were read.
+    const updates: IndexEntry[] = asIs.map((f) => entryFromStat(f.path, f.oid, f.stat))
     for (const f of files) {
       const target = `${this.core.dir}/${f.path}`
       try {

@@ -42,6 +42,18 @@ const paretoSchema = z.object({
 /** `meta` is the caller's JSON, kept exactly: bigint and LosslessNumber values are part of it. */
 const exactJson = z.custom<ExactJsonValue>(() => true)
 
+/** Where a generation committed verbatim came from; `savedAt` is when evogit committed it. */
+export const sidecarSourceSchema = z.object({
+  /** The file's name, e.g. `gen_3.json` (never a path: pushes would publish the writer's layout). */
+  file: z.string(),
+  /** The file's own modification time when it was read, ISO 8601 UTC. */
+  modifiedAt: z.iso.datetime(),
+  /** The operation that committed it. */
+  via: z.enum(['import', 'adopt', 'add', 'watch']),
+  /** Companion files of the original engine committed with it (`transcripts_gen_<n>.json`, …). */
+  companions: z.array(z.string()),
+})
+
 /**
  * The metadata sidecar written next to every generation (under `.evogit/meta/`, where the
  * original reader never looks). It holds what an engine needs to resume exactly. New optional
@@ -74,6 +86,8 @@ export const sidecarSchema = z.object({
     .nullable(),
   /** The caller's own JSON: settings, RNG seed or state, anything needed to resume; digits kept exactly. */
   meta: exactJson,
+  /** Set when another program wrote the file and evogit committed its bytes as they were (import, adopt, add, watch). */
+  source: sidecarSourceSchema.optional(),
 })
 
 /** The parsed sidecar of one generation. */

@@ -1,18 +1,20 @@
-import { basename, resolve } from 'node:path'
-import { InvalidArgumentError, InvalidPopulationError } from '../errors/index.js'
+import { resolve } from 'node:path'
+import { InvalidArgumentError } from '../errors/index.js'
 import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
-import { parseGenerationFileName } from '../model/generation-id.js'
+import { generationFileName, parseGenerationFileName } from '../model/generation-id.js'
 import { serializePopulation } from '../model/population.js'
 import type { StoreContext } from './context.js'
-import { listGenerations } from './list-generations.js'
 import { loadGeneration } from './load-generation.js'
 import { saveGeneration } from './save-generation.js'
+import { parseGenerationBytes, readCompanions, snapshotFile, verbatimSave } from './working-files.js'
 
 /** Progress of an import, reported after each generation. */
 export interface ImportProgress {
   done: number
   total: number
   generation: number
+  /** What happened to it: committed now, already committed with this content, or left alone (modified on disk, adopt only). */
+  action: 'imported' | 'unchanged' | 'modified'
 }
 
 /** What an import did. */
@@ -21,6 +23,11 @@ export interface ImportResult {
   imported: { generation: number; commit: string }[]
   /** Generations the branch already had with the same content (nothing to do). */
   unchanged: number[]
+  /**
+   * Adopting in place only: generations the branch has whose file on disk now differs. They are
+   * left alone (`evogit add <n> --overwrite` commits them, `evogit status` lists them).
+   */
+  modified: number[]
   /** Files the original reader would have listed but whose names are not strictly `gen_<n>.json`. */
   skipped: string[]
 }
@@ -39,11 +46,45 @@ export interface ImportGenerationsOptions<T> {
   inPlace?: boolean
 }
 
+/** The strictly named generation files of a directory, ascending, and the loosely named ones. */
+export async function scanGenerationFiles(fs: StoreFs, dir: string): Promise<{ files: { name: string; id: number }[]; skipped: string[] }> {
+  let names: string[]
+  try {
+    names = await fs.readdir(dir)
+  } catch (err) {
+    if (isNotFound(err)) throw new InvalidArgumentError(`\`from\` directory ${dir} does not exist`, { parameter: 'from', expected: 'an existing directory', received: dir })
+    throw ioError(err, dir, 'list')
+  }
+  // The original reader's rule: starts with gen_ and ends with .json. We import only strict names.
+  const legacy = names.filter((n) => n.startsWith('gen_') && n.endsWith('.json'))
+  const files = legacy.flatMap((name) => {
+    const id = parseGenerationFileName(name)
+    return id === null ? [] : [{ name, id }]
+  })
+  files.sort((a, b) => a.id - b.id)
+  return { files, skipped: legacy.filter((n) => parseGenerationFileName(n) === null).sort() }
+}
+
+/**
+ * Validates every generation file of a directory as an import would, without writing anything:
+ * adoption runs it before creating `.git`, so a refused adopt leaves the directory as it was.
+ *
+ * @throws InvalidJsonError or InvalidPopulationError naming the file (and the individual).
+ */
+export async function checkImportable<T>(options: { ctx: Pick<StoreContext<T>, 'populationSchema'>; fs: StoreFs; dir: string }): Promise<void> {
+  const { files } = await scanGenerationFiles(options.fs, options.dir)
+  for (const { name, id } of files) {
+    const snapshot = await snapshotFile(options.fs, options.dir, name)
+    if (snapshot) parseGenerationBytes(options.ctx, name, snapshot.bytes, id)
+  }
+}
+
 /**
  * Brings a directory written by the original Python `PersonaStore` into the store: one commit
- * per generation, in ascending order, each validated by the schema. A generation the branch
- * already has with identical content is skipped (also with `overwrite`), so an interrupted
- * import can simply be re-run.
+ * per generation, in ascending order, each validated by the schema and committed byte for byte
+ * as the original wrote it (with its `transcripts_gen_<n>.json` companion, when present). Each
+ * generation is all or nothing, and one the branch already has with identical content is
+ * skipped (also with `overwrite`), so an interrupted import is finished by running it again.
  *
  * @example
  * ```ts
@@ -56,80 +97,59 @@ export async function importGenerations<T>(options: ImportGenerationsOptions<T>)
     throw new InvalidArgumentError('`from` must be a directory path', { parameter: 'from', expected: 'a directory path', received: typeof options.from })
   }
   const from = resolve(options.from)
-  let names: string[]
-  try {
-    names = await fs.readdir(from)
-  } catch (err) {
-    if (isNotFound(err)) throw new InvalidArgumentError(`\`from\` directory ${from} does not exist`, { parameter: 'from', expected: 'an existing directory', received: from })
-    throw ioError(err, from, 'list')
-  }
-  // The original reader's rule: starts with gen_ and ends with .json. We import only strict names.
-  const legacy = names.filter((n) => n.startsWith('gen_') && n.endsWith('.json'))
-  const strict = legacy.flatMap((name) => {
-    const id = parseGenerationFileName(name)
-    return id === null ? [] : [{ name, id }]
-  })
-  const skipped = legacy.filter((n) => parseGenerationFileName(n) === null)
-  strict.sort((a, b) => a.id - b.id)
-  const result: ImportResult = { imported: [], unchanged: [], skipped }
+  const inPlace = options.inPlace ?? false
+  const { files, skipped } = await scanGenerationFiles(fs, from)
+  const result: ImportResult = { imported: [], unchanged: [], modified: [], skipped }
+  const last = files[files.length - 1]?.id
   let done = 0
-  for (const { name, id } of strict) {
-    const path = `${from}/${name}`
-    let population: unknown
-    try {
-      population = JSON.parse(await fs.readFile(path, 'utf8')) as unknown
-    } catch (err) {
-      if (err instanceof SyntaxError) {
-        throw new InvalidArgumentError(`${path} is not valid JSON: ${err.message}`, { parameter: 'from', expected: 'gen_<n>.json files holding JSON arrays', received: basename(path) })
-      }
-      throw ioError(err, path, 'read')
-    }
-    if (options.inPlace) assertLossless(ctx, name, population)
-    // Identical content is skipped even with overwrite, so re-running an import adds no commits.
-    if ((await ctx.repo.refs.head()).oid !== null && (await listGenerations({ ctx })).includes(id) && (await sameContent(ctx, id, population))) {
+  let action: ImportProgress['action'] = 'imported'
+  for (const { name, id } of files) {
+    const snapshot = await snapshotFile(fs, from, name)
+    if (snapshot === null) continue // removed since the listing: nothing to import
+    const population = parseGenerationBytes(ctx, name, snapshot.bytes, id)
+    const committed = await committedBlob(ctx, id)
+    if (committed !== null && (committed === snapshot.oid || (await sameContent(ctx, id, population)))) {
+      // Identical content is skipped even with overwrite, so re-running an import adds no commits.
       result.unchanged.push(id)
+      action = 'unchanged'
+    } else if (committed !== null && inPlace) {
+      result.modified.push(id)
+      action = 'modified'
     } else {
+      action = 'imported'
+      // The engine's statistics log covers the whole run: it goes in with the newest generation.
+      const companions = await readCompanions(fs, from, id, { stats: id === last })
       const saved = await saveGeneration({
         ctx,
         generation: id,
-        population: population as unknown[],
+        population,
         // The file name only: an absolute path would publish the importer's directory layout with every push.
         meta: { importedFrom: name },
         overwrite: options.overwrite ?? false,
-        adoptWorkingFile: options.inPlace ?? false,
+        verbatim: verbatimSave({ generation: id, file: snapshot, companions, via: inPlace ? 'adopt' : 'import', inPlace }),
       })
       result.imported.push({ generation: id, commit: saved.commit })
     }
     done++
-    options.onProgress?.({ done, total: strict.length, generation: id })
+    options.onProgress?.({ done, total: files.length, generation: id, action })
   }
   return result
 }
 
-/**
- * Adopting in place rewrites `gen_<n>.json` with what the schema returns. When the schema strips,
- * defaults or transforms fields, that would change the user's only copy, so it is refused; a
- * plain import from another directory leaves the originals where they are.
- */
-function assertLossless<T>(ctx: StoreContext<T>, name: string, population: unknown): void {
-  const validated = ctx.populationSchema.safeParse(population)
-  if (!validated.success || !Array.isArray(population)) return // saveGeneration reports the schema failure itself
-  let before: string
-  try {
-    before = serializePopulation(population as unknown[], ctx.keyOrder)
-  } catch {
-    return
-  }
-  if (before !== serializePopulation(validated.data, ctx.keyOrder)) {
-    throw new InvalidPopulationError(
-      `adopting ${name} in place would change its data (the schema drops, defaults or rewrites fields); import the directory into a new store with \`evogit import\` instead, which leaves the originals untouched`,
-      { issues: [{ index: -1, path: [], message: `${name} does not round-trip through the schema` }] },
-    )
-  }
+/** The blob of `gen_<n>.json` at the tip of the current branch, or null. */
+async function committedBlob<T>(ctx: StoreContext<T>, generation: number): Promise<string | null> {
+  const head = await ctx.repo.refs.head()
+  if (head.oid === null) return null
+  const commit = await ctx.repo.readCommit(head.oid)
+  return (await ctx.repo.entryAt(commit.tree, generationFileName(generation)))?.oid ?? null
 }
 
-async function sameContent<T>(ctx: StoreContext<T>, generation: number, population: unknown): Promise<boolean> {
+/** Stores imported before imports kept bytes hold canonical copies: those count as the same. */
+async function sameContent<T>(ctx: StoreContext<T>, generation: number, population: T[]): Promise<boolean> {
   const stored = await loadGeneration({ ctx, generation })
-  const incoming = ctx.populationSchema.safeParse(population)
-  return incoming.success && serializePopulation(stored, ctx.keyOrder) === serializePopulation(incoming.data, ctx.keyOrder)
+  try {
+    return serializePopulation(stored, ctx.keyOrder) === serializePopulation(population, ctx.keyOrder)
+  } catch {
+    return false
+  }
 }

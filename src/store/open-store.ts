@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import * as z from 'zod'
 import { InvalidArgumentError, NotAStoreError } from '../errors/index.js'
 import { Repository } from '../git/repository.js'
+import { ensureStoreExcludes } from '../git/exclude.js'
 import { ioError, isNotFound, nodeStoreFs, type StoreFs } from '../io/fs.js'
 import { WriteLock, type WriteLockOptions } from '../io/lock.js'
 import { keyOrderFor } from '../model/canonical-json.js'
@@ -9,7 +10,7 @@ import { EVOGIT_DIR } from '../model/generation-id.js'
 import { assertObjectiveName, normalizeObjectives, OBJECTIVES_PATH, type ObjectivesInput } from '../model/objectives.js'
 import { anyIndividualSchema } from '../model/population.js'
 import type { Author, StoreContext } from './context.js'
-import { importGenerations, type ImportProgress } from './import-generations.js'
+import { checkImportable, importGenerations, type ImportProgress } from './import-generations.js'
 import { repairStore } from './repair.js'
 import { createStore, type Store } from './store.js'
 
@@ -99,13 +100,16 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
   const fs = options.fs ?? nodeStoreFs
   const dir = resolve(options.dir)
   const defaultBranch = options.defaultBranch ?? 'main'
-  const { repo, importInPlace } = await openOrCreateRepository(fs, dir, defaultBranch, options.adopt ?? false, options.durable ?? true)
+  const populationSchema = z.array(schema)
+  // A refused adopt must leave the directory as it was: every file is validated before `.git` exists.
+  const precheck = () => checkImportable({ ctx: { populationSchema }, fs, dir })
+  const { repo, importInPlace } = await openOrCreateRepository(fs, dir, defaultBranch, options.adopt ?? false, options.durable ?? true, precheck)
 
   const ctx: StoreContext<z.output<S>> = {
     dir,
     repo,
     schema,
-    populationSchema: z.array(schema),
+    populationSchema,
     keyOrder: keyOrderFor(schema),
     author: checkedAuthor(options.author ?? (await defaultAuthor(repo))),
     clock: options.clock ?? (() => new Date()),
@@ -114,6 +118,8 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     diffKey: options.key,
     ...(options.objectives !== undefined || options.primary !== undefined ? { declaredObjectives: { objectives: options.objectives, primary: options.primary } } : {}),
   }
+  // Best effort: a read-only store still opens for reading; the excludes only tidy `git status`.
+  await ensureStoreExcludes(repo).catch(() => undefined)
   await ctx.lock.recoverIfAbandoned()
   // A checkout or rollback that crashed half-way left a journal; finish it under the write lock.
   // While a live writer holds the lock the journal is its own, and readers must not wait for it.
@@ -131,6 +137,7 @@ async function openOrCreateRepository(
   defaultBranch: string,
   adopt: boolean,
   durable: boolean,
+  precheck: () => Promise<void>,
 ): Promise<{ repo: Repository; importInPlace: boolean }> {
   let names: string[] | null
   try {
@@ -160,20 +167,22 @@ async function openOrCreateRepository(
       if (Number(version) > STORE_FORMAT_VERSION) {
         throw new NotAStoreError(`${dir} was written by a newer evogit (store format ${version}); upgrade evogit to open it`, { dir, reason: `format ${version}` })
       }
-      return { repo, importInPlace: false }
+      // Adopting again finishes an adopt that failed or was interrupted: the generations not yet committed.
+      return { repo, importInPlace: adopt }
     }
     // A clone of a store (git clone does not copy .git/config) or a freshly `git init`ed directory.
     if (adopt || (await looksLikeStore(repo)) || (await isEmptyRepository(repo, names))) {
       await repo.setConfig('evogit.formatVersion', String(STORE_FORMAT_VERSION))
-      return { repo, importInPlace: false }
+      return { repo, importInPlace: adopt }
     }
-    throw new NotAStoreError(`${dir} is a git repository that is not an evogit store; open it with adopt (evogit init) to make it one`, { dir, reason: 'unrelated git repository' })
+    throw new NotAStoreError(`${dir} is a git repository that is not an evogit store; open it with adopt (evogit init --adopt) to make it one`, { dir, reason: 'unrelated git repository' })
   }
   if (names.length === 0) return { repo: await initialise(fs, dir, defaultBranch, durable), importInPlace: false }
   if (!adopt) {
     const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '')
-    throw new NotAStoreError(`${dir} is not empty and not a store (it contains ${shown}); use adopt (evogit init) to turn it into one`, { dir, reason: 'not empty' })
+    throw new NotAStoreError(`${dir} is not empty and not a store (it contains ${shown}); use adopt (evogit init --adopt) to turn it into one`, { dir, reason: 'not empty' })
   }
+  await precheck()
   return { repo: await initialise(fs, dir, defaultBranch, durable), importInPlace: true }
 }
 

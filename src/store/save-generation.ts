@@ -12,6 +12,7 @@ import { formatUtc } from '../model/time.js'
 import type { StoreContext } from './context.js'
 import { planObjectives } from './objectives-state.js'
 import { metaText, scoreFields, sidecarText } from './score-fields.js'
+import type { VerbatimSave } from './working-files.js'
 
 /** Options of a save, besides the generation id and the population. */
 export interface SaveOptions<T> {
@@ -74,11 +75,8 @@ export interface SaveGenerationOptions<T> extends SaveOptions<T> {
   ctx: StoreContext<T>
   generation: number
   population: readonly unknown[]
-  /**
-   * Internal, for adopting a directory in place: the untracked `gen_<n>.json` already there is
-   * the very data being saved, so writing its canonical form over it loses nothing.
-   */
-  adoptWorkingFile?: boolean
+  /** Internal (import, adopt, add, watch): commit another program's file byte for byte; see working-files.ts. */
+  verbatim?: VerbatimSave
 }
 
 /**
@@ -112,7 +110,8 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   const scored = normalizeScores({ population: individuals, scores: options.scores, score: options.score })
   normalizeObjectives(options.objectives)
   const meta = metaText(options.meta ?? null)
-  const populationBytes = Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation))
+  const verbatim = options.verbatim
+  const populationBytes = verbatim?.bytes ?? Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation))
   const file = generationFileName(generation)
   const metaPath = sidecarPath(generation)
   const repo = ctx.repo
@@ -137,7 +136,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     }
     // An index we could not update afterwards (mid-merge, split index) stops the save before it commits.
     if (target.checkedOut) await repo.readIndex()
-    if (target.checkedOut && !options.adoptWorkingFile) {
+    if (target.checkedOut && !verbatim?.inPlace) {
       // Never clobber a file the user put or edited there by hand: it is not in git yet.
       const clobbered = await repo.unsavedEdits(
         parentCommit?.tree ?? null,
@@ -145,6 +144,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
           [file, () => ObjectDatabase.hash('blob', populationBytes)],
           [metaPath, () => ''],
           ...extra.map(({ path }): [string, () => string] => [path, () => '']),
+          ...(verbatim?.companions ?? []).map((c): [string, () => string] => [c.name, () => c.oid]),
         ]),
       )
       if (clobbered.length > 0) {
@@ -166,6 +166,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       populationSize: individuals.length,
       ...scoring,
       parent: head.oid ? { generation: parentInfo?.generation ?? null, commit: head.oid } : null,
+      ...(verbatim ? { source: verbatim.source } : {}),
     }
     const sidecarBytes = Buffer.from(sidecarText(sidecar, meta))
 
@@ -180,7 +181,9 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
         { path: file, data: populationBytes },
         { path: metaPath, data: sidecarBytes },
         ...extra,
+        ...(verbatim?.companions ?? []).map((c) => ({ path: c.name, data: c.bytes, oid: c.oid })),
       ],
+      ...(verbatim?.inPlace ? { inPlace: verbatim.inPlace } : {}),
       message: formatCommitMessage({
         generation,
         populationSize: individuals.length,

@@ -30,6 +30,9 @@ import type { ObjectivesConfig } from '../model/objectives.js'
 import { objectives } from './objectives-state.js'
 import { pareto, type ParetoOptions, type ParetoResult } from './pareto.js'
 import { setObjectives, type SetObjectivesOptions, type SetObjectivesResult } from './set-objectives.js'
+import { status, type StatusReport } from './status.js'
+import { commitWorkingFiles, type CommitWorkingFilesOptions, type CommitWorkingFilesResult } from './commit-working-files.js'
+import { watch, type WatchOptions } from './watch.js'
 
 /**
  * An open store. `T` is what loading returns (the schema's output type), `TIn` what saving
@@ -288,6 +291,38 @@ export interface Store<T, TIn = T> {
    * ```
    */
   pareto(generation: number, options?: Omit<ParetoOptions<T>, 'ctx' | 'generation'>): Promise<ParetoResult<T>>
+
+  /**
+   * What in the store directory is not committed: generation files another program wrote or
+   * changed, the original engine's companion files, lock files, each with what to do. See {@link status}.
+   * @example
+   * ```ts
+   * const { clean, entries } = await store.status()
+   * ```
+   */
+  status(): Promise<StatusReport>
+
+  /**
+   * Commits `gen_<n>.json` files another program wrote (the Python engine), one commit per
+   * generation, in order, byte for byte, with their companion files. See {@link commitWorkingFiles}.
+   * @example
+   * ```ts
+   * await store.commitWorkingFiles({ generations: [30], score: 'fitness' })
+   * ```
+   */
+  commitWorkingFiles(options?: CommitWorkingFilesOptions<T>): Promise<CommitWorkingFilesResult>
+
+  /**
+   * Commits each `gen_<n>.json` another program writes, as it appears and once it is complete
+   * (lock released, content valid and stable), until `signal` aborts. See {@link watch}.
+   * @example
+   * ```ts
+   * const stop = new AbortController()
+   * process.once('SIGINT', () => stop.abort())
+   * const committed = await store.watch({ signal: stop.signal })
+   * ```
+   */
+  watch(options: WatchOptions<T>): Promise<number[]>
 }
 
 /** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
@@ -315,11 +350,14 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     push: (options = {}) => push({ ...options, ctx }),
     pull: (options = {}) => pull({ ...options, ctx }),
     compact: (options = {}) => compact({ ...options, ctx }),
-    verify: (options = {}) => verify({ ...options, ctx }),
+    verify: (options = {}) => verify({ ...options, ctx, fs }),
     report: (options = {}) => report({ ...options, ctx, fs }),
     objectives: (options = {}) => objectives({ ...options, ctx }),
     setObjectives: (options) => setObjectives({ ...options, ctx }),
     pareto: (generation, options = {}) => pareto({ ...options, ctx, generation }),
+    status: () => status({ ctx, fs }),
+    commitWorkingFiles: (options = {}) => commitWorkingFiles({ ...options, ctx, fs }),
+    watch: (options) => watch({ ...options, ctx, fs }),
   })
 }
 

@@ -5,6 +5,8 @@ import type { StoreContext } from './context.js'
 import { loadGeneration } from './load-generation.js'
 import { loadMetadata } from './load-metadata.js'
 import { repairStore, type LeftoverProblem, type RepairAction } from './repair.js'
+import { status, type StatusEntry } from './status.js'
+import type { StoreFs } from '../io/fs.js'
 
 /** One thing wrong with a stored generation or sidecar. */
 export interface VerifyProblem {
@@ -44,6 +46,11 @@ export interface VerifyReport {
   leftovers: LeftoverProblem[]
   /** What repair did (empty without `repair`). */
   repaired: RepairAction[]
+  /**
+   * The working directory as {@link status} sees it: uncommitted or modified generation files,
+   * companion files, lock files. A committed generation modified or deleted on disk makes `ok` false.
+   */
+  warnings: StatusEntry[]
 }
 
 /** Progress of {@link verify}, once per generation checked. */
@@ -56,6 +63,7 @@ export interface VerifyProgress {
 /** The arguments of {@link verify}. */
 export interface VerifyOptions {
   ctx: StoreContext
+  fs: StoreFs
   /** Repair leftovers of crashed writers first (under the write lock). Never deletes user data. */
   repair?: boolean
   onProgress?: (progress: VerifyProgress) => void
@@ -120,7 +128,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       onProgress?.({ branch, checked: ++checked, total: files.length })
     }
   }
-  return { ok: leftovers.length === 0 && branches.every((b) => b.problems.length === 0 && b.objects.length === 0), branches, leftovers, repaired }
+  const warnings = (await status({ ctx, fs: options.fs })).entries
+  const edited = warnings.some((w) => w.kind === 'generation' && (w.state === 'modified' || w.state === 'deleted'))
+  return { ok: !edited && leftovers.length === 0 && branches.every((b) => b.problems.length === 0 && b.objects.length === 0), branches, leftovers, repaired, warnings }
 }
 
 async function checkGeneration(ctx: StoreContext, commit: string, generation: number, file: string): Promise<Omit<VerifyProblem, 'commit'>[]> {

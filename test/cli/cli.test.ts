@@ -75,7 +75,7 @@ describe('evogit errors and exit codes', () => {
     expect((JSON.parse(noBranch.stderr) as JsonError).error.code).toBe('E_REF_NOT_FOUND')
 
     const bad = writeJson(root, 'bad.json', [persona(0), persona(1, { age: 10 })])
-    const invalid = await evogit(['save', '2', bad, '--schema', 'persona'], o)
+    const invalid = await evogit(['save', '2', bad, '--schema', 'persona-strict'], o)
     expect(invalid.code).toBe(EXIT_CODES['invalid-data'])
     expect(invalid.stderr).toMatch(/individual 1, field age/)
 
@@ -174,7 +174,7 @@ describe('evogit import, init adoption and verify', () => {
     expect(pythonReader(dir).ids).toEqual([0, 1, 2])
     expectCleanRepo(dir)
     const again = await ok(['import', old, '--dir', dir], { cwd: root })
-    expect(again.stdout).toMatch(/^Imported nothing .*\n3 generations already there with the same content: 0, 1, 2\nskipped \(not strictly gen_<n>\.json\): gen_01\.json\n$/)
+    expect(again.stdout).toMatch(/^Imported nothing .*\n3 generations already there with the same content: 0–2\nskipped \(not strictly gen_<n>\.json\): gen_01\.json\n$/)
   })
 
   it('init adopts such a directory in place', async () => {
@@ -182,11 +182,11 @@ describe('evogit import, init adoption and verify', () => {
     const old = legacyDir(root)
     const before = readFileSync(join(old, 'gen_1.json'), 'utf8')
     const init = await ok(['init', 'persona_data', '--json'], { cwd: root })
-    expect(init.json()).toEqual({ dir: old, status: 'adopted', branch: 'main', generations: [0, 1, 2] })
+    expect(init.json()).toEqual({ dir: old, status: 'adopted', branch: 'main', generations: [0, 1, 2], committed: [0, 1, 2], modified: [] })
     expect(init.stderr).toMatch(/^adopting: 1\/3 \(generation 0\)\n(.*\n)*adopting: 3\/3 \(generation 2\)\n$/)
     expect(git(old, 'rev-list', '--count', 'HEAD').trim()).toBe('3')
     expect(JSON.parse(readFileSync(join(old, 'gen_1.json'), 'utf8'))).toEqual(JSON.parse(before))
-    expect((await ok(['init', old], { cwd: root })).stdout).toBe(`${old} is an evogit store (3 generations on main)\n`)
+    expect((await ok(['init', old], { cwd: root })).stdout).toBe(`${old} is an evogit store (3 generations (0–2) on main)\n`)
   })
 
   it('verify reports a generation broken behind its back and crash leftovers, with the corrupt exit code', async () => {

@@ -41,7 +41,7 @@ describe('the evogit binary, one whole story', () => {
     const o: Options = { cwd: root, env: { EVOGIT_DIR: dir } }
 
     const init = (await ok(['init', '--json'], o)).json()
-    expect(init).toEqual({ dir, status: 'created', branch: 'main', generations: [] })
+    expect(init).toEqual({ dir, status: 'created', branch: 'main', generations: [], committed: [], modified: [] })
 
     const save = async (generation: number, offset: number, best: number) => {
       const pop = population(4, offset)

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import { openStore, personaSchema } from '../../src/index.js'
+import { openStore, personaSchema, strictPersonaSchema } from '../../src/index.js'
 import { keyOrderFor } from '../../src/model/canonical-json.js'
 import { serializePopulation } from '../../src/model/population.js'
 import { codeOf, errorOf, expectCleanRepo, fixedClock, git, gitBlob, population, persona, pythonReader, snapshot, tempDir } from '../helpers.js'
@@ -162,7 +162,8 @@ describe('bad input is refused with a typed error and changes nothing', () => {
 
   it('names the individual index and field path of a schema failure', async () => {
     const dir = tempDir()
-    const store = await openStore({ dir, schema: personaSchema })
+    // The strict variant: the original model itself accepts traits outside 0–1 and any age.
+    const store = await openStore({ dir, schema: strictPersonaSchema })
     const bad = population(3)
     bad[2] = { ...bad[2]!, personality_traits: { openness: 1.5 } }
     const before = snapshot(dir)

@@ -33,13 +33,13 @@ describe('npm run bench (smoke configuration)', () => {
       execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'pipe' })
     }
     const out = join(tempDir(), 'results.json')
-    table = execFileSync(process.execPath, [entry, '--smoke', '--quiet', '--out', out], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+    table = execFileSync(process.execPath, [entry, '--smoke', '--quiet', '--out', out], { cwd: root, encoding: 'utf8', timeout: 120_000 })
     results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults
-  }, 90_000)
+  }, 150_000)
 
   it('measures every target with a finite figure, baseline and ratio', () => {
     expect(results.config.name).toBe('smoke')
-    expect(results.targets.map((t) => t.id)).toEqual(['1a', '1b', '2', '5', '4a', '4b', '3a', '3b', '6', '7a', '7b', '7c', 'pareto'])
+    expect(results.targets.map((t) => t.id)).toEqual(['1a', '1b', '2', '5', '4a', '4b', '3a', '3b', '6', '7a', '7b', '7c', 'pareto', 'serve'])
     for (const t of results.targets) {
       expect(Number.isFinite(t.figure), `${t.id} figure`).toBe(true)
       expect(t.figure, `${t.id} figure`).toBeGreaterThan(0)

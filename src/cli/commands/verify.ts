@@ -41,12 +41,16 @@ export function renderVerify(options: { report: VerifyReport; style: Style }): s
   const problems = report.branches.flatMap((b) => b.problems.map((p) => ({ ...p, branch: b.branch })))
   const objects = report.branches.flatMap((b) => b.objects.map((o) => ({ ...o, branch: b.branch })))
   const issues = problems.length + objects.length + report.leftovers.length
-  const verdict = `${report.ok ? 'OK' : 'BROKEN'}: checked ${plural(generations, 'generation')} on ${plural(report.branches.length, 'branch', 'branches')}${report.ok ? '' : `, ${plural(issues, 'problem')}`}`
+  const edited = report.warnings.filter((w) => w.kind === 'generation' && (w.state === 'modified' || w.state === 'deleted'))
+  const word = report.ok ? 'OK' : issues === 0 && edited.length > 0 ? 'MODIFIED ON DISK' : 'BROKEN'
+  const verdict = `${word}: checked ${plural(generations, 'generation')} on ${plural(report.branches.length, 'branch', 'branches')}${issues > 0 ? `, ${plural(issues, 'problem')}` : ''}`
   const lines = [(report.ok ? style.green : style.red)(verdict)]
   for (const p of problems) lines.push(`  ${p.branch}:${p.generation}  ${p.code}  ${p.message}`)
   for (const o of objects) lines.push(`  ${o.branch}  ${o.code}  ${o.where}: ${o.message}`)
   for (const l of report.leftovers) lines.push(`  ${l.code}  ${l.path}  ${l.message}`)
   if (report.leftovers.length > 0) lines.push(style.dim('next: evogit verify --repair cleans up after crashed writers (it never deletes your data)'))
   for (const r of report.repaired) lines.push(`  repaired: ${r.action} ${r.path} (${r.reason})`)
+  if (report.warnings.length > 0) lines.push(style.dim(`${plural(report.warnings.length, 'warning')} about the working directory (evogit status):`))
+  for (const w of report.warnings) lines.push(`  warning: ${w.path} ${w.state}: ${w.action}`)
   return lines.join('\n') + '\n'
 }

@@ -61,16 +61,25 @@ function explain(err: EvogitError): { message: string; hint?: string } {
     case 'E_NOT_A_STORE':
       return {
         message: err.message,
-        hint: data.reason === 'no store' || data.reason === 'not empty'
+        hint: data.reason === 'not empty' || data.reason === 'unrelated git repository'
+          ? `evogit init --adopt ${String(data.dir)} turns it into a store in place (nothing in it is deleted), or point --dir (or EVOGIT_DIR) at a store`
+          : data.reason === 'no store'
           ? `run evogit init ${String(data.dir)} to make it a store, or point --dir (or EVOGIT_DIR) at one`
           : 'point --dir (or EVOGIT_DIR) at an evogit store',
       }
     case 'E_DIRTY_WORKTREE': {
       const files = Array.isArray(data.files) ? (data.files as string[]) : []
       const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? ', …' : '')
+      // Only checkout, rollback and archive restore have --force; a save never overwrites another program's file.
+      const forceable = err.caller === 'checkout' || err.caller === 'rollback' || err.caller === 'restoreArchive'
+      const generations = files.flatMap((f) => /^gen_(\d+)\.json$/.exec(f)?.[1] ?? [])
       return {
         message: `the store has uncommitted changes${shown ? ` in ${shown}` : ''}`,
-        hint: 'commit or discard them with git, or pass --force to overwrite them',
+        hint: forceable
+          ? 'commit or discard them with git, or pass --force to overwrite them'
+          : generations.length > 0
+            ? `another program wrote ${generations.length === 1 ? 'that file' : 'those files'}: evogit add ${generations.join(' ')} commits ${generations.length === 1 ? 'it' : 'them'} as ${generations.length === 1 ? 'it is' : 'they are'} (evogit status lists such files), or move ${generations.length === 1 ? 'it' : 'them'} away`
+            : 'commit or discard them with git first (evogit status lists them)',
       }
     }
     case 'E_INVALID_POPULATION': {
@@ -79,7 +88,7 @@ function explain(err: EvogitError): { message: string; hint?: string } {
       const lines = issues.slice(0, 5).map((i) => `  individual ${i.index}${i.path.length ? `, field ${fieldPath(i.path)}` : ''}: ${i.message}`)
       if (issues.length > 5) lines.push(`  … and ${issues.length - 5} more`)
       return {
-        message: `the population does not match the schema:\n${lines.join('\n')}`,
+        message: `${typeof data.file === 'string' ? data.file : 'the population'} does not match the schema:\n${lines.join('\n')}`,
         hint: 'fix those individuals, or pass the --schema that describes them',
       }
     }

@@ -1,0 +1,28 @@
+import { writeFileAtomic } from '../io/atomic.js'
+import { readFileOrNull } from '../io/fs.js'
+import { repoCore, type Repository } from './repository.js'
+
+/**
+ * What no store should ever show in `git status`: the `.lock` files the newest original
+ * PersonaStore's `filelock` leaves beside every generation, and evogit's own temp files
+ * (`.<name>.<pid>.<hex>.evogit-tmp`) while a write is under way or after a crash.
+ */
+export const STORE_EXCLUDES = ['gen_*.json.lock', '*.evogit-tmp'] as const
+
+/**
+ * Adds {@link STORE_EXCLUDES} to `.git/info/exclude`, keeping what is there. The exclude file,
+ * not a committed `.gitignore`: it changes no tree and no history (a `.gitignore` would be a
+ * non-generation file in every store, committed without a generation), it is git's own place
+ * for the leftovers of tools run in one clone, and since every open adds what is missing, a
+ * clone gets it the first time evogit opens it. Costs one small read when nothing is missing.
+ */
+export async function ensureStoreExcludes(repo: Repository): Promise<void> {
+  const core = repoCore(repo)
+  const path = `${core.gitdir}/info/exclude`
+  const current = (await readFileOrNull(core.fs, path))?.toString('utf8') ?? ''
+  const lines = new Set(current.split('\n').map((l) => l.trim()))
+  const missing = STORE_EXCLUDES.filter((p) => !lines.has(p))
+  if (missing.length === 0) return
+  const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`
+  await writeFileAtomic(core.fs, path, `${prefix}# evogit: the original store's filelock files and evogit's temp files\n${missing.join('\n')}\n`, { mkdir: true, sync: core.sync })
+}
