@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { generationLineageSchema } from './lineage.js'
 
 /** Bumped when the sidecar layout changes incompatibly; readers refuse versions they do not know. */
 export const SIDECAR_FORMAT_VERSION = 1
@@ -35,6 +36,8 @@ export const sidecarSchema = z.object({
     .nullable(),
   /** The caller's own JSON: settings, RNG seed or state, anything needed to resume. */
   meta: z.json(),
+  /** Who descends from whom: one entry per individual, only when the save recorded lineage. */
+  lineage: generationLineageSchema.optional(),
 })
 
 /** The parsed sidecar of one generation. */

@@ -9,7 +9,10 @@ import { normalizeScores, type ScoreSelector, type ScoresInput } from '../model/
 import { SIDECAR_FORMAT_VERSION, sidecarSchema, type Sidecar } from '../model/sidecar.js'
 import { summarizeAll, type ScoreStats } from '../model/stats.js'
 import { formatUtc } from '../model/time.js'
+import type { LineageInput } from '../model/lineage.js'
 import type { StoreContext } from './context.js'
+import { rememberLineage } from './lineage-source.js'
+import { checkLineageParents, prepareLineage } from './record-lineage.js'
 
 const SIDECAR_ORDER = keyOrderFor(sidecarSchema)
 
@@ -29,6 +32,12 @@ export interface SaveOptions<T> {
    * store, each on its own branch. The branch must exist (create it with `branch`).
    */
   branch?: string
+  /**
+   * Who descends from whom: one entry per individual, in population order, each
+   * `{ id?, parents: [{ generation, id, ref? }], op? }`. Recorded in the sidecar only (never in
+   * `gen_<n>.json`). Parents must exist, on this branch's history or on the `ref` they name.
+   */
+  lineage?: readonly LineageInput[]
 }
 
 /** What a save did. */
@@ -100,6 +109,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   const objectives = normalizeScores({ population: individuals, scores: options.scores, score: options.score })
   const stats = summarizeAll(objectives)
   const meta = JSON.parse(canonicalJson(options.meta ?? null, undefined, 'meta')) as unknown
+  const lineage = prepareLineage(ctx, { lineage: options.lineage, population: individuals, generation })
   const populationBytes = Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation))
   const file = generationFileName(generation)
   const metaPath = sidecarPath(generation)
@@ -140,6 +150,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     if (!(now instanceof Date) || !Number.isFinite(now.getTime())) {
       throw new InvalidArgumentError('`clock` must return a valid Date', { parameter: 'clock', expected: 'a valid Date', received: String(now) })
     }
+    await checkLineageParents(ctx, { entries: lineage, generation, tip: head.oid, branch })
     const parentInfo = parentCommit ? parseCommitMessage(parentCommit.message) : null
     const sidecar: Sidecar = {
       formatVersion: SIDECAR_FORMAT_VERSION,
@@ -150,6 +161,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       scores: objectives,
       parent: head.oid ? { generation: parentInfo?.generation ?? null, commit: head.oid } : null,
       meta: meta as Sidecar['meta'],
+      ...(lineage ? { lineage } : {}),
     }
     const sidecarBytes = Buffer.from(canonicalJson(sidecar, SIDECAR_ORDER, 'sidecar'))
 
@@ -158,6 +170,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     const defer = { deferSync: true }
     const blob = ObjectDatabase.hash('blob', populationBytes)
     const sidecarBlob = ObjectDatabase.hash('blob', sidecarBytes)
+    rememberLineage(ctx, sidecarBlob, sidecar)
     const writes = Promise.all([
       repo.objects.write('blob', populationBytes, { ...defer, oid: blob }),
       repo.objects.write('blob', sidecarBytes, { ...defer, oid: sidecarBlob }),
