@@ -69,6 +69,9 @@ describe('renderDiff', () => {
       removed: [{ key: 'Bob', individual: {} }],
       changed: [{ key: 'Ann', fields: [{ path: ['personality_traits', 'openness'], old: 0.1, new: 0.3 }, { path: ['hobbies', 1], old: undefined, new: 'chess' }] }],
       unchanged: 4,
+      matchedBy: 'key',
+      lineage: null,
+      note: null,
       stats: { score: { from: { count: 6, min: 0, max: 0.5, mean: 0.25, median: 0.2, stdev: 0.1 }, to: { count: 6, min: 0, max: 0.75, mean: 0.25, median: 0.2, stdev: 0.1 }, delta: { max: 0.25, mean: 0 } } },
     }
     expect(renderDiff({ diff, style: createStyle(false) })).toBe(
