@@ -16,7 +16,7 @@ export const lineageIdSchema = z.union([z.string().min(1), z.number().int().refi
 export type LineageId = z.infer<typeof lineageIdSchema>
 
 /** A parent: an individual of an earlier generation, on the child's branch unless `ref` names another (a migrant's island). */
-export const lineageParentSchema = z.object({
+export const lineageParentSchema = z.strictObject({
   generation: z.number().int().nonnegative().refine(Number.isSafeInteger, 'must be a safe integer'),
   id: lineageIdSchema,
   ref: z.string().min(1).optional(),
@@ -26,7 +26,7 @@ export const lineageParentSchema = z.object({
 export type LineageParent = z.infer<typeof lineageParentSchema>
 
 /** What the sidecar records for one individual. */
-export const lineageEntrySchema = z.object({
+export const lineageEntrySchema = z.strictObject({
   id: lineageIdSchema,
   /** The operator that made it: `'crossover' | 'mutation' | 'elite' | 'migrant'` or your own name. */
   op: z.string().min(1).optional(),
@@ -47,11 +47,43 @@ export interface LineageInput {
   op?: string
 }
 
-const inputEntrySchema = z.object({
+const inputEntrySchema = z.strictObject({
   id: lineageIdSchema.optional(),
   op: z.string().min(1).optional(),
   parents: z.array(lineageParentSchema).optional(),
 })
+
+const isId = (v: unknown): v is LineageId => (typeof v === 'string' ? v.length > 0 : Number.isSafeInteger(v))
+const plain = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const proto = Object.getPrototypeOf(v) as unknown
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * The same test as `inputEntrySchema`, by hand: a save of 1000 individuals checks 1000 entries,
+ * and zod's general machinery there costs more than the 10% a save may spend on lineage. zod
+ * still runs on anything this refuses, to word the error.
+ */
+function isValidInput(entry: unknown): boolean {
+  if (!plain(entry)) return false
+  for (const key in entry) {
+    const v = entry[key]
+    if (key === 'id') {
+      if (v !== undefined && !isId(v)) return false
+    } else if (key === 'op') {
+      if (v !== undefined && (typeof v !== 'string' || v.length === 0)) return false
+    } else if (key === 'parents') {
+      if (v === undefined) continue
+      if (!Array.isArray(v)) return false
+      for (const p of v as unknown[]) {
+        if (!plain(p) || !isId(p['id']) || !Number.isSafeInteger(p['generation']) || (p['generation'] as number) < 0) return false
+        for (const k in p) if (k !== 'id' && k !== 'generation' && !(k === 'ref' && (p[k] === undefined || (typeof p[k] === 'string' && p[k].length > 0)))) return false
+      }
+    } else return false
+  }
+  return true
+}
 
 /** The text ids are compared by. */
 export function idText(id: LineageId): string {
@@ -74,7 +106,7 @@ export function deriveId(options: { individual: unknown; index: number; generati
   for (const field of [options.keyField, 'id']) {
     if (field === undefined || record === null) continue
     const value = record[field]
-    if (lineageIdSchema.safeParse(value).success) return value as LineageId
+    if (isId(value)) return value
   }
   return positionalId(options.generation, options.index)
 }
@@ -103,13 +135,16 @@ export function normalizeLineage(options: { lineage: unknown; population: readon
   const out: LineageEntry[] = []
   const seen = new Map<string, number>()
   for (let index = 0; index < lineage.length; index++) {
-    const parsed = inputEntrySchema.safeParse(lineage[index] ?? {})
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      const at = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : ''
-      return fail(`entry ${index}${at}: ${issue?.message ?? 'invalid'}`, { index, reason: 'malformed entry' })
+    let entry = (lineage[index] ?? {}) as LineageInput
+    if (!isValidInput(entry)) {
+      const parsed = inputEntrySchema.safeParse(entry)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        const at = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : ''
+        return fail(`entry ${index}${at}: ${issue?.message ?? 'invalid'}`, { index, reason: 'malformed entry' })
+      }
+      entry = parsed.data
     }
-    const entry = parsed.data
     const id = deriveId({ individual: population[index], index, generation, explicit: entry.id, keyField: options.keyField })
     const text = idText(id)
     const earlier = seen.get(text)

@@ -7,6 +7,7 @@ import { assertGenerationId, generationFileName, sidecarPath } from '../model/ge
 import { serializePopulation, validatePopulation } from '../model/population.js'
 import { normalizeScores, type ScoreSelector, type ScoresInput } from '../model/scores.js'
 import { SIDECAR_FORMAT_VERSION, sidecarSchema, type Sidecar } from '../model/sidecar.js'
+import { sidecarJson } from '../model/sidecar-json.js'
 import { summarizeAll, type ScoreStats } from '../model/stats.js'
 import { formatUtc } from '../model/time.js'
 import type { LineageInput } from '../model/lineage.js'
@@ -163,7 +164,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       meta: meta as Sidecar['meta'],
       ...(lineage ? { lineage } : {}),
     }
-    const sidecarBytes = Buffer.from(canonicalJson(sidecar, SIDECAR_ORDER, 'sidecar'))
+    const sidecarBytes = Buffer.from(sidecarJson(sidecar, SIDECAR_ORDER))
 
     // Hash first, so deflating into the object store and writing the working-tree copy (both in
     // libuv's thread pool) run side by side; every fsync waits for one parallel round below.

@@ -69,7 +69,10 @@ describe('recording lineage', () => {
       { lineage: [{}, { parents: [{ generation: 1, id: 'nobody' }] }, {}, {}], reason: 'unknown parent', index: 1, message: /individual 1 \("Child A"\) names an unknown parent: generation 1 on branch main has no individual "nobody"/ },
       { lineage: [{ parents: [{ generation: 7, id: 'Child A' }] }, {}, {}, {}], reason: 'parent not earlier', index: 0, message: /not earlier than 2/ },
       { lineage: [{}, {}, {}, { parents: [{ generation: 0, id: 'Persona 0', ref: 'no-such-island' }] }], reason: 'unknown parent', index: 3, message: /generation 0 is not on ref no-such-island/ },
-      { lineage: [{}, {}, { parents: [{ generation: 0, id: 'Persona 0', extra: 1 }] }, { parents: [{ generation: -1, id: 'a' }] }], reason: 'malformed entry', index: 3, message: /entry 3 at parents\.0\.generation/ },
+      { lineage: [{}, {}, { parents: [{ generation: 0, id: 'Persona 0' }] }, { parents: [{ generation: -1, id: 'a' }] }], reason: 'malformed entry', index: 3, message: /entry 3 at parents\.0\.generation/ },
+      // Unknown keys are refused, never dropped silently.
+      { lineage: [{}, { parent: [] }, {}, {}], reason: 'malformed entry', index: 1, message: /entry 1: Unrecognized key: "parent"/ },
+      { lineage: [{}, {}, { parents: [{ generation: 0, id: 'Persona 0', gen: 1 }] }, {}], reason: 'malformed entry', index: 2, message: /entry 2 at parents\.0: Unrecognized key: "gen"/ },
     ]
     for (const c of cases) {
       const err = await errorOf<{ reason: string; index?: number; generation: number }>(store.saveGeneration(2, g1, { lineage: c.lineage as never }))

@@ -4,6 +4,9 @@ import { EvogitError } from '../../src/index.js'
 import { bestIndex } from '../../src/model/best.js'
 import { deriveId, normalizeLineage, type LineageEntry } from '../../src/model/lineage.js'
 import { diffByLineage } from '../../src/model/lineage-diff.js'
+import { sidecarJson } from '../../src/model/sidecar-json.js'
+import { canonicalJson, keyOrderFor } from '../../src/model/canonical-json.js'
+import { sidecarSchema } from '../../src/model/sidecar.js'
 import { walkAncestry, walkDescendants, type GenerationLineage, type LineageSource } from '../../src/model/lineage-graph.js'
 
 /** A random run: `sizes[g]` individuals in generation g, each with 0–3 parents in earlier generations. */
@@ -162,6 +165,31 @@ describe('lineage model', () => {
           const withChild = new Set(parentsOf.flat())
           expect(d!.removed.map((r) => r.key)).toEqual(fromIds.filter((_, i) => !withChild.has(i)))
           for (const change of d!.changed) expect(change.kind).toBe(change.parents.length > 1 ? 'crossover' : 'mutated')
+        },
+      ),
+    )
+  })
+
+  it('sidecarJson writes the lineage one entry per line, and reads back as the same sidecar', () => {
+    const order = keyOrderFor(sidecarSchema)
+    const base = { formatVersion: 1, generation: 2, savedAt: '2026-01-01T00:00:00.000Z', populationSize: 0, stats: {}, scores: {}, parent: null, meta: { a: [1, 2] } }
+    expect(sidecarJson(base, order)).toBe(canonicalJson(base, order))
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record(
+            { id: fc.oneof(fc.string({ minLength: 1 }), fc.integer()), op: fc.string({ minLength: 1 }), parents: fc.array(fc.record({ generation: fc.nat({ max: 1000 }), id: fc.oneof(fc.string({ minLength: 1 }), fc.integer()) })) },
+            { requiredKeys: ['id', 'parents'] },
+          ),
+          { maxLength: 6 },
+        ),
+        (entries) => {
+          const lineage = normalizeLineage({ lineage: entries, population: entries.map(() => ({})), generation: 1e9 }).map((e, i) => ({ ...e, id: `${i}` }))
+          const text = sidecarJson({ ...base, lineage }, order)
+          expect(JSON.parse(text)).toEqual({ ...base, lineage })
+          expect(sidecarSchema.parse(JSON.parse(text))).toEqual({ ...base, lineage })
+          expect(text.split('\n').filter((l) => l.startsWith('    {"id"'))).toHaveLength(lineage.length)
+          expect(text.endsWith('}\n')).toBe(true)
         },
       ),
     )
