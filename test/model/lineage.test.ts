@@ -184,7 +184,7 @@ describe('lineage model', () => {
           { maxLength: 6 },
         ),
         (entries) => {
-          const lineage = normalizeLineage({ lineage: entries, population: entries.map(() => ({})), generation: 1e9 }).map((e, i) => ({ ...e, id: `${i}` }))
+          const lineage = normalizeLineage({ lineage: entries.map((e, i) => ({ ...e, id: typeof e.id === 'number' ? i : `${i}` })), population: entries.map(() => ({})), generation: 1e9 })
           const text = sidecarJson({ ...base, lineage }, order)
           expect(JSON.parse(text)).toEqual({ ...base, lineage })
           expect(sidecarSchema.parse(JSON.parse(text))).toEqual({ ...base, lineage })
