@@ -1,7 +1,7 @@
 import { InvalidArgumentError as CommanderArgumentError, Option, type Command } from 'commander'
 import { GenerationNotFoundError } from '../../errors/index.js'
 import { bestIndex } from '../../model/best.js'
-import { deriveIds, type LineageId } from '../../model/lineage.js'
+import type { LineageId } from '../../model/lineage.js'
 import { renderLineageDot, renderLineageMermaid, renderLineageText, LINEAGE_FORMATS, type LineageFormat } from '../format/lineage.js'
 import { generationArgument } from '../input.js'
 import { action, examples, refLabel, type Cli, type CliStore } from '../runtime.js'
@@ -66,7 +66,11 @@ async function bestOf(store: CliStore, generation: number | undefined, ref: stri
   const sidecar = await store.loadMetadata(g, read)
   const index = sidecar ? bestIndex(sidecar.scores) : null
   if (index === null) throw new GenerationNotFoundError(`generation ${g} on ${label} has no scores to pick the best individual by; name an id`, { generation: g, ref: label })
-  return sidecar?.lineage?.[index]?.id ?? deriveIds(await store.loadGeneration(g, read), g)[index]!
+  const recorded = sidecar?.lineage?.[index]?.id
+  if (recorded !== undefined) return recorded
+  // Loaded here, not at start-up: it pulls in zod, which every other command line would pay for.
+  const { deriveIds } = await import('../../model/lineage.js')
+  return deriveIds(await store.loadGeneration(g, read), g)[index]!
 }
 
 function depthArgument(text: string): number {
