@@ -15,6 +15,7 @@ import { openStore, personaSchema, type Persona, type Store } from '../src/index
 import { initialPopulation, nextGeneration, rng, scoresOf } from './data.js'
 import { execFile, gitEnv, median, time, treeSize } from './measure.js'
 import { lineageTargets } from './targets/lineage.js'
+import { measureReport } from './targets/report.js'
 
 /** What to run; `FULL` is `npm run bench`, `SMOKE` is the test's tiny version. */
 export interface BenchConfig {
@@ -260,6 +261,12 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
       target('6', `memory, save of ${config.memorySize}`, mem.delta, mem.jsonBytes, 'bytes', 4, `peak RSS during the save minus RSS before it (${mem.method}, child process) vs the size of gen_<n>.json`),
     )
     extra['memory.baselineRss'] = mem.baseline
+
+    // ---- 7. report (bench/targets/report.ts) ------------------------------------------------
+    log('report of a branched run')
+    const rep = await measureReport(join(root, 'report', 'store'), config)
+    targets.push(...rep.targets)
+    Object.assign(extra, rep.extra)
 
     // ---- L. lineage (bench/targets/lineage.ts) ----------------------------------------------
     targets.push(...(await lineageTargets(root, config, target, log)))

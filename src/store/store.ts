@@ -19,6 +19,7 @@ import { pull, type PullOptions, type PullResult } from './pull.js'
 import { push, type PushOptions, type PushResult } from './push.js'
 import { restoreArchive, type RestoreArchiveResult } from './restore-archive.js'
 import { resume } from './resume.js'
+import { report, type ReportOptions, type ReportResult } from './report.js'
 import { rollback, type RollbackResult } from './rollback.js'
 import { saveGeneration, type SaveOptions, type SaveResult } from './save-generation.js'
 import { setRemote } from './set-remote.js'
@@ -273,6 +274,18 @@ export interface Store<T, TIn = T> {
    * ```
    */
   origin(id: LineageId, options?: { generation?: number; ref?: string }): Promise<OriginResult>
+
+  /**
+   * Writes one self-contained, offline HTML report of the run (charts drawn to SVG now, the data
+   * model embedded as JSON), or with `html: false` returns only the data model. See {@link report}.
+   *
+   * @example
+   * ```ts
+   * const { path, bytes } = await store.report({ output: 'report.html' })
+   * const { model } = await store.report({ refs: ['main', 'high-mutation'], html: false })
+   * ```
+   */
+  report(options?: Omit<ReportOptions, 'ctx' | 'fs'>): Promise<ReportResult>
 }
 
 /** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
@@ -304,6 +317,7 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     ancestry: (id, options = {}) => ancestry({ ...options, ctx, id }),
     descendants: (id, options = {}) => descendants({ ...options, ctx, id }),
     origin: (id, options = {}) => origin({ ...options, ctx, id }),
+    report: (options = {}) => report({ ...options, ctx, fs }),
   })
 }
 
