@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { openStore, personaSchema, type Persona, type Store } from '../src/index.js'
 import { initialPopulation, nextGeneration, rng, scoresOf } from './data.js'
 import { execFile, gitEnv, median, time, treeSize } from './measure.js'
+import { lineageTargets } from './targets/lineage.js'
 import { measureReport } from './targets/report.js'
 import { measurePareto } from './targets/pareto.js'
 import { measureServe } from './targets/serve.js'
@@ -277,6 +278,9 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
     const serve = await measureServe({ root, seed: config.seed, runs: config.saveRuns, env })
     targets.push(target('serve', 'save of 24 via serve vs a process', serve.serveMs, serve.processMs, 'ms', 0.08, `median of ${serve.serveRuns} saves through one evogit serve --stdio vs ${serve.processRuns} evogit save processes (20 ms vs 250 ms)`))
     extra['serve.saveMs'] = serve.serveMs
+
+    // ---- L. lineage (bench/targets/lineage.ts) ----------------------------------------------
+    targets.push(...(await lineageTargets(root, config, target, log)))
   } finally {
     await rm(root, { recursive: true, force: true })
   }

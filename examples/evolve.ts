@@ -110,10 +110,15 @@ function evaluate(pop: Persona[]): { score: number[]; distance: number[]; divers
   return { score, distance, diversity }
 }
 
-function nextGeneration(rng: Rng, pop: Persona[], scores: readonly (number | null)[], s: Settings, nextId: () => number): Persona[] {
+/** Who made whom, one entry per individual: evogit records it in the sidecar (names are unique ids here). */
+type Lineage = { id: string; parents: { generation: number; id: string }[]; op?: string }[]
+
+function nextGeneration(rng: Rng, pop: Persona[], scores: readonly (number | null)[], s: Settings, nextId: () => number, generation: number): { population: Persona[]; lineage: Lineage } {
   // A failed evaluation (a null score) ranks last rather than stopping the run.
   const ranked = pop.map((p, i) => ({ p, f: scores[i] ?? -Infinity })).sort((a, b) => b.f - a.f)
   const out = ranked.slice(0, s.eliteCount).map((r) => r.p)
+  const parent = (p: Persona) => ({ generation, id: p.name })
+  const lineage: Lineage = out.map((p) => ({ id: p.name, parents: [parent(p)], op: 'elite' }))
   const select = () => {
     let best = ranked[rng.int(ranked.length)]!
     for (let k = 1; k < s.tournament; k++) {
@@ -122,8 +127,14 @@ function nextGeneration(rng: Rng, pop: Persona[], scores: readonly (number | nul
     }
     return best.p
   }
-  while (out.length < s.populationSize) out.push(mutate(rng, crossover(rng, select(), select(), nextId()), s.mutationRate))
-  return out
+  while (out.length < s.populationSize) {
+    const [a, b] = [select(), select()]
+    const child = mutate(rng, crossover(rng, a, b, nextId()), s.mutationRate)
+    out.push(child)
+    // A tournament can pick the same parent twice: then the child is a mutant of that one.
+    lineage.push(a === b ? { id: child.name, parents: [parent(a)], op: 'mutation' } : { id: child.name, parents: [parent(a), parent(b)], op: 'crossover' })
+  }
+  return { population: out, lineage }
 }
 
 async function main(): Promise<void> {
@@ -142,12 +153,14 @@ async function main(): Promise<void> {
   let settings: Settings
   let rng: Rng
   let population: Persona[]
+  let lineage: Lineage
   let start: number
   let nextName: number
   if (point === null) {
     settings = { populationSize: Number(values.population), mutationRate: Number(values['mutation-rate']), eliteCount: 2, tournament: 3, seed: Number(values.seed) }
     rng = new Rng(settings.seed)
     population = Array.from({ length: settings.populationSize }, (_, i) => randomPersona(rng, i))
+    lineage = population.map((p) => ({ id: p.name, parents: [] }))
     nextName = settings.populationSize
     start = 0
     console.log(`new run in ${store.dir} (seed ${settings.seed}, population ${settings.populationSize})`)
@@ -159,7 +172,7 @@ async function main(): Promise<void> {
     settings = meta.settings
     rng = new Rng(meta.rngState)
     nextName = meta.nextName
-    population = nextGeneration(rng, point.population, scores, settings, () => nextName++)
+    ;({ population, lineage } = nextGeneration(rng, point.population, scores, settings, () => nextName++, point.generation))
     start = point.generation + 1
     console.log(`resuming ${store.dir} at generation ${start} (branch ${point.ref})`)
   }
@@ -169,11 +182,12 @@ async function main(): Promise<void> {
     const saved = await store.saveGeneration(g, population, {
       scores,
       meta: { settings, rngState: rng.state, nextName },
+      lineage,
     })
     const best = saved.stats['score']!
     const distance = saved.stats['distance']!
     console.log(`generation ${String(g).padStart(3)}  best ${best.best!.toFixed(4)}  mean ${best.mean!.toFixed(4)}  closest ${distance.best!.toFixed(4)}  commit ${saved.commit.slice(0, 10)}`)
-    population = nextGeneration(rng, population, scores.score, settings, () => nextName++)
+    ;({ population, lineage } = nextGeneration(rng, population, scores.score, settings, () => nextName++, g))
   }
   console.log(`\n${start + count} generations in ${store.dir}. Run again to continue; try: git -C ${values.dir} log --oneline | head`)
 }

@@ -10,6 +10,7 @@ import { registerDiff } from './commands/diff.js'
 import { registerImport } from './commands/import.js'
 import { registerInit } from './commands/init.js'
 import { registerList } from './commands/list.js'
+import { registerLineage } from './commands/lineage.js'
 import { registerLog } from './commands/log.js'
 import { registerMeta } from './commands/meta.js'
 import { registerRemote } from './commands/remote.js'
@@ -57,7 +58,7 @@ export function buildProgram(cli: Cli): Command {
       examples('evogit init runs/exp1', 'evogit --dir runs/exp1 save 0 gen0.json --scores scores0.json', 'evogit log --dir runs/exp1', 'evogit diff 3 high-mutation:3 --json') +
         `\nExit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}.\n`,
     )
-  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerReport, registerObjectives, registerPareto, registerStatus, registerAdd, registerServe, registerWatch]) {
+  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerReport, registerObjectives, registerPareto, registerStatus, registerAdd, registerServe, registerWatch, registerLineage]) {
     register(program, cli)
   }
   return program

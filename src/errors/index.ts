@@ -215,6 +215,40 @@ export class UnsupportedIndexError extends EvogitError<{ path: string; reason: s
 }
 
 /**
+ * Thrown when the `lineage` of a save is unusable: not one entry per individual, a malformed
+ * entry, two individuals with the same id, or a parent that does not exist in the generation (and
+ * on the ref) it names. `data.index` and `data.id` name the individual; nothing was saved.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await store.saveGeneration(5, population, { lineage })
+ * } catch (err) {
+ *   if (err instanceof InvalidLineageError) console.error(err.data.index, err.data.parent)
+ * }
+ * ```
+ */
+export class InvalidLineageError extends EvogitError<{
+  generation: number
+  /** Position of the offending individual in the population, when one is to blame. */
+  index?: number
+  /** Its lineage id. */
+  id?: string | number
+  /** The parent that could not be found. */
+  parent?: { generation: number; id: string | number; ref?: string }
+  reason: string
+}> {
+  readonly code = 'E_INVALID_LINEAGE' as const
+  readonly category = 'invalid-data' as const
+}
+
+/** Thrown when a lineage query names an individual that no generation (or not the one given) on the ref has. */
+export class IndividualNotFoundError extends EvogitError<{ id: string | number; generation?: number; ref: string }> {
+  readonly code = 'E_INDIVIDUAL_NOT_FOUND' as const
+  readonly category = 'not-found' as const
+}
+
+/**
  * Thrown before a checkout, rollback, restore or pull moves any ref, when the tree it would write
  * holds something evogit will not put in a working tree: a symbolic link (mode 120000), a
  * submodule (160000), `gen_<n>.json` that is not a file, `.evogit` that is not a directory, two

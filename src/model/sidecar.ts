@@ -3,6 +3,7 @@ import type { ExactJsonValue } from './lossless-json.js'
 import { choosePrimary, DEFAULT_DIRECTION, type Direction } from './objectives.js'
 import { paretoSummary } from './pareto.js'
 import { upgradeStats } from './stats.js'
+import { generationLineageSchema } from './lineage.js'
 
 /**
  * The sidecar layout this version writes. Version 2 added directions, `best`, failed
@@ -88,6 +89,8 @@ export const sidecarSchema = z.object({
   meta: exactJson,
   /** Set when another program wrote the file and evogit committed its bytes as they were (import, adopt, add, watch). */
   source: sidecarSourceSchema.optional(),
+  /** Who descends from whom: one entry per individual, only when the save recorded lineage. */
+  lineage: generationLineageSchema.optional(),
 })
 
 /** The parsed sidecar of one generation. */

@@ -1,5 +1,6 @@
 import { chooseKey, diffIndividuals, diffStats } from '../model/diff.js'
 import type { StoreContext } from './context.js'
+import { matchByLineage } from './diff-lineage.js'
 import { resolveGeneration } from './history.js'
 import type { GenerationSpec, PopulationDiff } from './history-types.js'
 import { loadGeneration } from './load-generation.js'
@@ -12,14 +13,19 @@ export interface DiffOptions<T> {
   from: GenerationSpec
   /** The newer side. */
   to: GenerationSpec
-  /** The field that identifies an individual; defaults to `id`, else `name`, else position. */
+  /**
+   * Match individuals by this field. By default they are matched by the newer generation's
+   * recorded lineage (child to parent); without lineage, by `id`, else `name`, else position.
+   */
   key?: string
 }
 
 /**
- * A semantic diff of two populations: individuals added, removed and changed (matched by a key
- * field), the changed fields of each with old and new values, and the change in score
- * statistics. Plain data, for the CLI and for your own reports.
+ * A semantic diff of two populations: individuals added, removed and changed, the changed fields
+ * of each with old and new values, and the change in score statistics. When the newer generation
+ * recorded lineage, each child is matched to its parent: "changed from its parent" (mutated, or a
+ * crossover), an elite kept, or a newcomer, counted in `lineage`. Otherwise individuals are
+ * matched by a key field, and `note` says so. Plain data, for the CLI and for your own reports.
  *
  * @throws GenerationNotFoundError when a side does not exist on its ref.
  *
@@ -39,12 +45,16 @@ export async function diff<T>(options: DiffOptions<T>): Promise<PopulationDiff<T
     loadMetadata({ ctx, generation: a.generation, ref: a.tip }),
     loadMetadata({ ctx, generation: b.generation, ref: b.tip }),
   ])
+  const lineage = options.key === undefined ? await matchByLineage(ctx, { a, b, before, after, metaA, metaB }) : null
   const key = options.key ?? ctx.diffKey ?? chooseKey([before, after], declaredKeys(ctx.schema))
-  const individuals = diffIndividuals(before, after, key)
+  const { summary, ...individuals } = lineage && 'diff' in lineage ? lineage.diff : { ...diffIndividuals(before, after, key), summary: null }
   return {
     from: { ref: a.ref, generation: a.generation, commit: a.commit },
     to: { ref: b.ref, generation: b.generation, commit: b.commit },
     ...individuals,
+    matchedBy: summary ? 'lineage' : 'key',
+    lineage: summary,
+    note: lineage && 'note' in lineage ? `${lineage.note}; individuals matched by ${key}` : null,
     stats: diffStats(metaA?.stats ?? null, metaB?.stats ?? null),
   }
 }

@@ -1,6 +1,7 @@
 import type { Sidecar } from '../model/sidecar.js'
 import type { FieldChange, StatsDiff } from '../model/diff.js'
 import type { Direction } from '../model/objectives.js'
+import type { LineageDiffSummary } from '../model/lineage-diff.js'
 import type { ScoreStats } from '../model/stats.js'
 
 export type { FieldChange, StatsDiff }
@@ -86,12 +87,23 @@ export interface TagSummary {
 export interface PopulationDiff<T> {
   from: { ref: string; generation: number; commit: string }
   to: { ref: string; generation: number; commit: string }
-  /** What individuals were matched by: a field name, or `index` when there is no key field. */
+  /** What individuals were matched by: `lineage`, a field name, or `index` when there is no key field. */
   key: string
   added: { key: string; individual: T }[]
   removed: { key: string; individual: T }[]
-  changed: { key: string; fields: FieldChange[] }[]
+  /**
+   * Individuals whose fields changed. Matched by lineage, `key` is the child's id, `from` the
+   * parent it is compared with, `parents` all its parents in the older generation, `kind`
+   * `mutated` or `crossover`, and `op` the recorded operator.
+   */
+  changed: { key: string; fields: FieldChange[]; from?: string; parents?: string[]; kind?: 'mutated' | 'crossover'; op?: string | null }[]
   unchanged: number
+  /** `lineage` when the newer side's recorded lineage matched children to parents, else `key`. */
+  matchedBy: 'lineage' | 'key'
+  /** With lineage: elites kept, mutated children, crossovers, newcomers and removed; else `null`. */
+  lineage: LineageDiffSummary | null
+  /** Why individuals were matched by key although no `key` was asked for (no lineage recorded), else `null`. */
+  note: string | null
   /** Per objective: statistics on each side and `to - from` for each statistic. */
   stats: StatsDiff
 }

@@ -9,10 +9,13 @@ import { normalizeScores, type ScoreSelector, type ScoresInput } from '../model/
 import { SIDECAR_FORMAT_VERSION, type Sidecar } from '../model/sidecar.js'
 import type { ScoreStats } from '../model/stats.js'
 import { formatUtc } from '../model/time.js'
+import type { LineageInput } from '../model/lineage.js'
 import type { StoreContext } from './context.js'
 import { planObjectives } from './objectives-state.js'
 import { metaText, scoreFields, sidecarText } from './score-fields.js'
 import type { VerbatimSave } from './working-files.js'
+import { rememberLineage } from './lineage-source.js'
+import { checkLineageParents, prepareLineage } from './record-lineage.js'
 
 /** Options of a save, besides the generation id and the population. */
 export interface SaveOptions<T> {
@@ -41,6 +44,12 @@ export interface SaveOptions<T> {
    * store, each on its own branch. The branch must exist (create it with `branch`).
    */
   branch?: string
+  /**
+   * Who descends from whom: one entry per individual, in population order, each
+   * `{ id?, parents: [{ generation, id, ref? }], op? }`. Recorded in the sidecar only (never in
+   * `gen_<n>.json`). Parents must exist, on this branch's history or on the `ref` they name.
+   */
+  lineage?: readonly LineageInput[]
 }
 
 /** What a save did. */
@@ -110,6 +119,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   const scored = normalizeScores({ population: individuals, scores: options.scores, score: options.score })
   normalizeObjectives(options.objectives)
   const meta = metaText(options.meta ?? null)
+  const lineage = prepareLineage(ctx, { lineage: options.lineage, population: individuals, generation })
   const verbatim = options.verbatim
   const populationBytes = verbatim?.bytes ?? Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation))
   const file = generationFileName(generation)
@@ -158,6 +168,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     if (!(now instanceof Date) || !Number.isFinite(now.getTime())) {
       throw new InvalidArgumentError('`clock` must return a valid Date', { parameter: 'clock', expected: 'a valid Date', received: String(now) })
     }
+    await checkLineageParents(ctx, { entries: lineage, generation, tip: head.oid, branch })
     const parentInfo = parentCommit ? parseCommitMessage(parentCommit.message) : null
     const sidecar: Omit<Sidecar, 'meta'> = {
       formatVersion: SIDECAR_FORMAT_VERSION,
@@ -167,6 +178,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       ...scoring,
       parent: head.oid ? { generation: parentInfo?.generation ?? null, commit: head.oid } : null,
       ...(verbatim ? { source: verbatim.source } : {}),
+      ...(lineage ? { lineage } : {}),
     }
     const sidecarBytes = Buffer.from(sidecarText(sidecar, meta))
 
@@ -196,6 +208,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       worktree: target.checkedOut,
       label: `generation ${generation}`,
     })
+    rememberLineage(ctx, committed.blobs.get(metaPath)!, sidecar)
     return {
       generation,
       commit: committed.commit,

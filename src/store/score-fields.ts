@@ -1,5 +1,6 @@
+import { sidecarJson } from '../model/sidecar-json.js'
 import { randomBytes } from 'node:crypto'
-import { canonicalJson, keyOrderFor } from '../model/canonical-json.js'
+import { keyOrderFor } from '../model/canonical-json.js'
 import { assertExactJson, stringifyExact } from '../model/lossless-json.js'
 import { choosePrimary, directionsFor, type ObjectivesConfig } from '../model/objectives.js'
 import { paretoSummary } from '../model/pareto.js'
@@ -41,6 +42,7 @@ export function metaText(meta: unknown): string {
  */
 export function sidecarText(sidecar: Omit<Sidecar, 'meta'>, meta: string): string {
   const placeholder = `evogit-meta-${randomBytes(12).toString('hex')}`
-  const text = canonicalJson({ ...sidecar, meta: placeholder }, SIDECAR_ORDER, 'sidecar')
+  // The lineage, when recorded, goes one entry per line (see sidecarJson).
+  const text = sidecarJson({ ...sidecar, meta: placeholder }, SIDECAR_ORDER)
   return text.replace(`"${placeholder}"`, () => meta.replace(/\n/g, '\n  '))
 }

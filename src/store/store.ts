@@ -33,6 +33,10 @@ import { setObjectives, type SetObjectivesOptions, type SetObjectivesResult } fr
 import { status, type StatusReport } from './status.js'
 import { commitWorkingFiles, type CommitWorkingFilesOptions, type CommitWorkingFilesResult } from './commit-working-files.js'
 import { watch, type WatchOptions } from './watch.js'
+import type { LineageId } from '../model/lineage.js'
+import { ancestry, type LineageQueryOptions, type LineageResult } from './ancestry.js'
+import { descendants } from './descendants.js'
+import { origin, type OriginResult } from './origin.js'
 
 /**
  * An open store. `T` is what loading returns (the schema's output type), `TIn` what saving
@@ -250,6 +254,35 @@ export interface Store<T, TIn = T> {
   verify(options?: { repair?: boolean; onProgress?: (p: VerifyProgress) => void }): Promise<VerifyReport>
 
   /**
+   * The ancestors of an individual, as recorded with `saveGeneration(n, pop, { lineage })`: a
+   * graph of nodes (generation, scores, operator) and parent → child edges, across branch forks
+   * and migrants. Reads only sidecars, through a cache. See {@link ancestry}.
+   * @example
+   * ```ts
+   * const tree = await store.ancestry('Dana #131', { depth: 5 })
+   * ```
+   */
+  ancestry(id: LineageId, options?: LineageQueryOptions): Promise<LineageResult>
+
+  /**
+   * The descendants of an individual on a ref, the same graph in reverse. See {@link descendants}.
+   * @example
+   * ```ts
+   * const offspring = await store.descendants('Alice #0', { generation: 0, depth: 2 })
+   * ```
+   */
+  descendants(id: LineageId, options?: LineageQueryOptions): Promise<LineageResult>
+
+  /**
+   * The first generation in which an individual, or an identical copy of it, appeared. See {@link origin}.
+   * @example
+   * ```ts
+   * const { first } = await store.origin('Dana #131')
+   * ```
+   */
+  origin(id: LineageId, options?: { generation?: number; ref?: string }): Promise<OriginResult>
+
+  /**
    * Writes one self-contained, offline HTML report of the run (charts drawn to SVG now, the data
    * model embedded as JSON), or with `html: false` returns only the data model. See {@link report}.
    *
@@ -351,6 +384,9 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     pull: (options = {}) => pull({ ...options, ctx }),
     compact: (options = {}) => compact({ ...options, ctx }),
     verify: (options = {}) => verify({ ...options, ctx, fs }),
+    ancestry: (id, options = {}) => ancestry({ ...options, ctx, id }),
+    descendants: (id, options = {}) => descendants({ ...options, ctx, id }),
+    origin: (id, options = {}) => origin({ ...options, ctx, id }),
     report: (options = {}) => report({ ...options, ctx, fs }),
     objectives: (options = {}) => objectives({ ...options, ctx }),
     setObjectives: (options) => setObjectives({ ...options, ctx }),

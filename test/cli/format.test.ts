@@ -69,6 +69,9 @@ describe('renderDiff', () => {
       removed: [{ key: 'Bob', individual: {} }],
       changed: [{ key: 'Ann', fields: [{ path: ['personality_traits', 'openness'], old: 0.1, new: 0.3 }, { path: ['hobbies', 1], old: undefined, new: 'chess' }] }],
       unchanged: 4,
+      matchedBy: 'key',
+      lineage: null,
+      note: null,
       stats: {
         score: {
           from: { direction: 'max', count: 6, failed: 0, best: 0.5, min: 0, max: 0.5, mean: 0.25, median: 0.2, stdev: 0.1 },

@@ -29,19 +29,25 @@ export function renderDiff<T>(options: { diff: PopulationDiff<T>; style: Style; 
   const lines: string[] = []
   lines.push(
     `${style.bold(sideLabel(diff.from))} ${style.dim(`(${shortCommit(diff.from.commit)})`)} → ${style.bold(sideLabel(diff.to))} ${style.dim(`(${shortCommit(diff.to.commit)})`)}` +
-      style.dim(`  individuals matched by ${diff.key}`),
+      style.dim(`  individuals matched by ${diff.key}${diff.note ? ` (${diff.note.replace(/; individuals matched by .*$/, '')})` : ''}`),
   )
-  for (const { key } of diff.added) lines.push(style.green(`  + ${key}`))
-  for (const { key } of diff.removed) lines.push(style.red(`  - ${key}`))
-  for (const { key, fields } of diff.changed) {
-    lines.push(style.yellow(`  ~ ${key}`))
+  const byLineage = diff.lineage !== null
+  for (const { key } of diff.added) lines.push(style.green(`  + ${key}`) + (byLineage ? style.dim('  newcomer') : ''))
+  for (const { key } of diff.removed) lines.push(style.red(`  - ${key}`) + (byLineage ? style.dim('  left no child') : ''))
+  for (const { key, fields, from, parents, kind } of diff.changed) {
+    const others = (parents ?? []).filter((p) => p !== from)
+    const origin = from === undefined ? '' : style.dim(`  ${kind ?? 'changed'} from ${from}${others.length > 0 ? ` × ${others.join(', ')}` : ''}`)
+    lines.push(style.yellow(`  ~ ${key}`) + origin)
     for (const change of fields.slice(0, maxFields)) {
       lines.push(`      ${fieldPath(change.path)}: ${style.red(inlineValue(change.old))} → ${style.green(inlineValue(change.new))}`)
     }
     if (fields.length > maxFields) lines.push(style.dim(`      … and ${plural(fields.length - maxFields, 'more field')}`))
   }
+  const s = diff.lineage
   lines.push(
-    `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged`,
+    s
+      ? `${plural(s.elitesKept, 'elite')} kept, ${s.mutated} mutated, ${plural(s.crossovers, 'crossover')}, ${plural(s.newcomers, 'newcomer')}; ${s.removed} removed (left no child)`
+      : `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged`,
   )
   for (const [objective, s] of Object.entries(diff.stats)) {
     const part = (name: 'best' | 'mean', verdict = '') => `${name} ${formatScore(s.from?.[name])} → ${formatScore(s.to?.[name])} (${formatDelta(s.delta[name])}${verdict})`

@@ -96,6 +96,10 @@ function explain(err: EvogitError): { message: string; hint?: string } {
       return { message: err.message, hint: '--scores takes a JSON array with one finite number per individual, or {"objective": [numbers…]}' }
     case 'E_INVALID_JSON':
       return { message: err.message, hint: 'the input must be plain JSON (no NaN, Infinity or undefined)' }
+    case 'E_INVALID_LINEAGE':
+      return { message: err.message, hint: 'give one lineage entry per individual, in population order, each { id?, parents: [{ generation, id, ref? }], op? }, naming parents that were saved' }
+    case 'E_INDIVIDUAL_NOT_FOUND':
+      return { message: err.message, hint: 'ids are listed in the sidecar (evogit meta <n> --sidecar); pass --generation or --ref to look elsewhere' }
     case 'E_LOCKED':
       return { message: err.message, hint: 'another evogit process is writing to this store; wait for it and retry (a crashed writer\'s lock goes stale on its own)' }
     case 'E_CONCURRENT_UPDATE':
