@@ -4,10 +4,14 @@
  * No network, no LLM; runs in seconds. Started again, it resumes from the last committed
  * generation with the saved settings and RNG state, instead of starting over at 0.
  *
- *   node dist/examples/evolve.js [--dir persona_data] [--generations 15] [--population 24] [--seed 7]
+ *   node dist/examples/evolve.js [--dir persona_data] [--generations 15] [--population 24] [--seed 7] [--mutation-rate 0.2]
+ *   node dist/examples/evolve.js --branch high-mutation --from 2 --mutation-rate 0.9   # fork an experiment at generation 2
+ *
+ * Settings flags given on a resume override the saved settings from the next generation on
+ * (the population size is fixed for a run); a flag equal to the saved value changes nothing.
  */
 import { parseArgs } from 'node:util'
-import { openStore, personaSchema, type Persona } from '../src/index.js'
+import { EvogitError, openStore, personaSchema, type Persona, type Store } from '../src/index.js'
 
 const VOCAB = {
   occupation: ['Digital Artist', 'Software Engineer', 'Chef', 'Marine Biologist', 'Teacher', 'Journalist', 'Nurse', 'Urban Planner'],
@@ -127,36 +131,49 @@ async function main(): Promise<void> {
     options: {
       dir: { type: 'string', default: 'persona_data' },
       generations: { type: 'string', default: '15' },
-      population: { type: 'string', default: '24' },
-      seed: { type: 'string', default: '7' },
-      'mutation-rate': { type: 'string', default: '0.2' },
+      // Settings have no parseArgs defaults: on a resume, only the flags actually given override.
+      population: { type: 'string' },
+      seed: { type: 'string' },
+      'mutation-rate': { type: 'string' },
+      branch: { type: 'string' },
+      from: { type: 'string' },
     },
   })
   const store = await openStore({ dir: values.dir, schema: personaSchema })
-  const point = await store.resume()
+  if (values.branch !== undefined) await switchBranch(store, values.branch, values.from)
+  else if (values.from !== undefined) throw new Error('--from needs --branch: it names the generation the new branch forks at')
+  const overrides: Partial<Settings> = {
+    ...(values.population === undefined ? {} : { populationSize: numberFlag('population', values.population) }),
+    ...(values['mutation-rate'] === undefined ? {} : { mutationRate: numberFlag('mutation-rate', values['mutation-rate']) }),
+    ...(values.seed === undefined ? {} : { seed: numberFlag('seed', values.seed) }),
+  }
+  // The population size is fixed for a run: selection and elitism assume it (the store refuses the override).
+  const point = await store.resume({ overrides, locked: ['populationSize'] })
   let settings: Settings
   let rng: Rng
   let population: Persona[]
   let start: number
   let nextName: number
   if (point === null) {
-    settings = { populationSize: Number(values.population), mutationRate: Number(values['mutation-rate']), eliteCount: 2, tournament: 3, seed: Number(values.seed) }
+    settings = { populationSize: 24, mutationRate: 0.2, eliteCount: 2, tournament: 3, seed: 7, ...overrides }
     rng = new Rng(settings.seed)
     population = Array.from({ length: settings.populationSize }, (_, i) => randomPersona(rng, i))
     nextName = settings.populationSize
     start = 0
-    console.log(`new run in ${store.dir} (seed ${settings.seed}, population ${settings.populationSize})`)
+    console.log(`new run in ${store.dir} (seed ${settings.seed}, population ${settings.populationSize}, mutation rate ${settings.mutationRate})`)
   } else {
-    // Resume exactly: same settings, same RNG state, next generation id. Never restart at 0.
+    // Resume exactly: same settings (plus the overrides given), same RNG state, next generation id. Never restart at 0.
     const meta = point.meta as { settings?: Settings; rngState: number; nextName: number } | null
     const scores = point.sidecar?.scores['score']
     if (!meta?.settings || !scores) throw new Error(`generation ${point.generation} has no evolution settings or scores in its metadata; cannot resume`)
-    settings = meta.settings
-    rng = new Rng(meta.rngState)
+    settings = point.settings.effective as unknown as Settings
+    // A new seed starts a new random stream; otherwise the saved RNG state continues exactly.
+    rng = new Rng(point.settings.changed.some((c) => c.key === 'seed') ? settings.seed : meta.rngState)
     nextName = meta.nextName
     population = nextGeneration(rng, point.population, scores, settings, () => nextName++)
     start = point.generation + 1
     console.log(`resuming ${store.dir} at generation ${start} (branch ${point.ref})`)
+    for (const c of point.settings.changed) console.log(`settings changed: ${c.key} ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
   }
   const count = Number(values.generations)
   for (let g = start; g < start + count; g++) {
@@ -172,4 +189,29 @@ async function main(): Promise<void> {
   console.log(`\n${start + count} generations in ${store.dir}. Run again to continue; try: git -C ${values.dir} log --oneline | head`)
 }
 
-await main()
+function numberFlag(name: string, text: string): number {
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`--${name} must be a number, received ${JSON.stringify(text)}`)
+  return value
+}
+
+/** `--branch NAME [--from N]`: check out NAME, creating it at generation N (or the tip) when it does not exist yet. */
+async function switchBranch(store: Store<Persona>, name: string, from: string | undefined): Promise<void> {
+  const exists = (await store.branches()).some((b) => b.name === name)
+  if (exists) {
+    if (from !== undefined) throw new Error(`branch ${name} already exists; drop --from to continue it, or pick a new name`)
+    if ((await store.currentBranch()) !== name) await store.checkout(name)
+    return
+  }
+  const summary = await store.branch(name, { ...(from === undefined ? {} : { from: numberFlag('from', from) }), checkout: true })
+  console.log(`branched ${name} from ${summary.forkedFrom?.branch ?? 'HEAD'} at generation ${summary.forkedFrom?.generation ?? summary.latestGeneration}`)
+}
+
+try {
+  await main()
+} catch (err) {
+  // A refused flag (E_INVALID_OVERRIDE and friends) is the user's to fix: say what, not where in our code.
+  if (!(err instanceof EvogitError)) throw err
+  console.error(`evolve: ${err.message} (${err.code})`)
+  process.exitCode = 2
+}

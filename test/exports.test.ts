@@ -18,6 +18,7 @@ describe('public API', () => {
         'InvalidArgumentError',
         'InvalidGenerationIdError',
         'InvalidJsonError',
+        'InvalidOverrideError',
         'InvalidPopulationError',
         'InvalidRefNameError',
         'InvalidScoresError',

@@ -1,3 +1,4 @@
+import { formatSettingChange, type SettingChange } from './settings.js'
 import { primaryObjective, type ScoreStats } from './stats.js'
 
 /** What a generation commit says about itself, in a form `log` can read without opening any file. */
@@ -15,10 +16,12 @@ export const TRAILER = {
   mean: 'Mean-Score',
   objective: 'Objective',
   stats: 'Evogit-Stats',
+  /** One per setting that differs from the parent generation's `meta.settings`: `mutationRate 0.2→0.9`. */
+  settingsChanged: 'Settings-Changed',
 } as const
 
 /** Subject and trailers of the commit that saves one generation. */
-export function formatCommitMessage(info: GenerationCommitInfo & { overwrite?: boolean }): string {
+export function formatCommitMessage(info: GenerationCommitInfo & { overwrite?: boolean; settingsChanged?: readonly SettingChange[] }): string {
   const primary = primaryObjective(info.stats)
   const s = primary === null ? null : info.stats[primary]
   const size = info.populationSize === null ? '' : ` (${info.populationSize} ${info.populationSize === 1 ? 'individual' : 'individuals'})`
@@ -35,6 +38,7 @@ export function formatCommitMessage(info: GenerationCommitInfo & { overwrite?: b
     if (s.mean !== null) trailers.push([TRAILER.mean, String(s.mean)])
   }
   if (Object.keys(info.stats).length > 0) trailers.push([TRAILER.stats, JSON.stringify(info.stats)])
+  for (const change of info.settingsChanged ?? []) trailers.push([TRAILER.settingsChanged, formatSettingChange(change)])
   return `${subject}\n\n${trailers.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`
 }
 

@@ -1,4 +1,4 @@
-import { chooseKey, diffIndividuals, diffStats } from '../model/diff.js'
+import { chooseKey, diffIndividuals, diffStats, fieldChanges } from '../model/diff.js'
 import type { StoreContext } from './context.js'
 import { resolveGeneration } from './history.js'
 import type { GenerationSpec, PopulationDiff } from './history-types.js'
@@ -18,8 +18,8 @@ export interface DiffOptions<T> {
 
 /**
  * A semantic diff of two populations: individuals added, removed and changed (matched by a key
- * field), the changed fields of each with old and new values, and the change in score
- * statistics. Plain data, for the CLI and for your own reports.
+ * field), the changed fields of each with old and new values, the change in score
+ * statistics, and the `meta` keys (settings, RNG state) whose values differ. Plain data, for the CLI and for your own reports.
  *
  * @throws GenerationNotFoundError when a side does not exist on its ref.
  *
@@ -27,6 +27,7 @@ export interface DiffOptions<T> {
  * ```ts
  * const d = await store.diff(3, { ref: 'high-mutation', generation: 5 })
  * d.changed[0]?.fields // [{ path: ['personality_traits', 'openness'], old: 0.4, new: 0.7 }]
+ * d.meta // [{ path: ['settings', 'mutationRate'], old: 0.2, new: 0.9 }, ...]
  * ```
  */
 export async function diff<T>(options: DiffOptions<T>): Promise<PopulationDiff<T>> {
@@ -46,6 +47,7 @@ export async function diff<T>(options: DiffOptions<T>): Promise<PopulationDiff<T
     to: { ref: b.ref, generation: b.generation, commit: b.commit },
     ...individuals,
     stats: diffStats(metaA?.stats ?? null, metaB?.stats ?? null),
+    meta: fieldChanges(metaA?.meta ?? null, metaB?.meta ?? null),
   }
 }
 

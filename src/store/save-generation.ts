@@ -10,6 +10,7 @@ import { SIDECAR_FORMAT_VERSION, sidecarSchema, type Sidecar } from '../model/si
 import { summarizeAll, type ScoreStats } from '../model/stats.js'
 import { formatUtc } from '../model/time.js'
 import type { StoreContext } from './context.js'
+import { settingsChangedSince } from './settings-trailer.js'
 
 const SIDECAR_ORDER = keyOrderFor(sidecarSchema)
 
@@ -152,6 +153,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       meta: meta as Sidecar['meta'],
     }
     const sidecarBytes = Buffer.from(canonicalJson(sidecar, SIDECAR_ORDER, 'sidecar'))
+    const settingsChanged = await settingsChangedSince(ctx, head.oid && parentCommit ? { oid: head.oid, message: parentCommit.message } : null, meta)
 
     // Hash first, so deflating into the object store and writing the working-tree copy (both in
     // libuv's thread pool) run side by side; every fsync waits for one parallel round below.
@@ -184,7 +186,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
           parents: head.oid ? [head.oid] : [],
           author: signature,
           committer: signature,
-          message: formatCommitMessage({ generation, populationSize: individuals.length, stats, overwrite: existing !== null }),
+          message: formatCommitMessage({ generation, populationSize: individuals.length, stats, overwrite: existing !== null, settingsChanged }),
         },
         batch,
       )

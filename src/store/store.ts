@@ -18,7 +18,7 @@ import { log } from './log.js'
 import { pull, type PullOptions, type PullResult } from './pull.js'
 import { push, type PushOptions, type PushResult } from './push.js'
 import { restoreArchive, type RestoreArchiveResult } from './restore-archive.js'
-import { resume } from './resume.js'
+import { resume, type ResumeOptions } from './resume.js'
 import { rollback, type RollbackResult } from './rollback.js'
 import { saveGeneration, type SaveOptions, type SaveResult } from './save-generation.js'
 import { setRemote } from './set-remote.js'
@@ -88,9 +88,12 @@ export interface Store<T, TIn = T> {
    * @example
    * ```ts
    * const point = await store.resume()
+   * // On a branch forked to try other settings: saved, effective and changed settings.
+   * const fork = await store.resume({ overrides: { mutationRate: 0.9 }, locked: ['populationSize'] })
+   * fork?.settings.changed // [{ key: 'mutationRate', from: 0.2, to: 0.9 }]
    * ```
    */
-  resume(options?: ReadOptions): Promise<ResumePoint<T> | null>
+  resume(options?: Omit<ResumeOptions<T>, 'ctx'>): Promise<ResumePoint<T> | null>
 
   /**
    * The checked-out branch, or `null` when HEAD is detached.

@@ -70,6 +70,7 @@ describe('renderDiff', () => {
       changed: [{ key: 'Ann', fields: [{ path: ['personality_traits', 'openness'], old: 0.1, new: 0.3 }, { path: ['hobbies', 1], old: undefined, new: 'chess' }] }],
       unchanged: 4,
       stats: { score: { from: { count: 6, min: 0, max: 0.5, mean: 0.25, median: 0.2, stdev: 0.1 }, to: { count: 6, min: 0, max: 0.75, mean: 0.25, median: 0.2, stdev: 0.1 }, delta: { max: 0.25, mean: 0 } } },
+      meta: [{ path: ['settings', 'mutationRate'], old: 0.2, new: 0.9 }],
     }
     expect(renderDiff({ diff, style: createStyle(false) })).toBe(
       [
@@ -81,6 +82,8 @@ describe('renderDiff', () => {
         '      hobbies[1]: (absent) → "chess"',
         '1 added, 1 removed, 1 changed, 4 unchanged',
         'score: best 0.5 → 0.75 (+0.25), mean 0.25 → 0.25 (±0)',
+        'meta: 1 key differs',
+        '  meta.settings.mutationRate: 0.2 → 0.9',
         '',
       ].join('\n'),
     )

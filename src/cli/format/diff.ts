@@ -49,5 +49,10 @@ export function renderDiff<T>(options: { diff: PopulationDiff<T>; style: Style; 
     }
     lines.push(`${objective}: ${part('max')}, ${part('mean')}`)
   }
+  const meta = diff.meta
+  if (meta.length > 0) {
+    lines.push(`meta: ${plural(meta.length, 'key')} ${meta.length === 1 ? 'differs' : 'differ'}`)
+    for (const change of meta) lines.push(`  meta.${fieldPath(change.path)}: ${style.red(inlineValue(change.old))} → ${style.green(inlineValue(change.new))}`)
+  }
   return lines.join('\n') + '\n'
 }
