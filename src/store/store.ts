@@ -6,6 +6,7 @@ import { branch } from './branch.js'
 import { branches } from './branches.js'
 import { checkout, type CheckoutResult } from './checkout.js'
 import { compact, type CompactOptions, type CompactResult } from './compact.js'
+import { compare, type CompareOptions, type CompareResult } from './compare.js'
 import type { StoreContext } from './context.js'
 import { diff } from './diff.js'
 import { currentBranch } from './history.js'
@@ -243,6 +244,17 @@ export interface Store<T, TIn = T> {
    * ```
    */
   verify(options?: { repair?: boolean; onProgress?: (p: VerifyProgress) => void }): Promise<VerifyReport>
+
+  /**
+   * Experiments side by side (every branch, or the refs named): fork point, latest generation,
+   * best ever and latest per objective, a target's first generation, differing meta. See {@link compare}.
+   *
+   * @example
+   * ```ts
+   * const { rows } = await store.compare({ refs: ['main', 'high-mutation'], target: 'score>=0.78' })
+   * ```
+   */
+  compare(options?: Omit<CompareOptions, 'ctx'>): Promise<CompareResult>
 }
 
 /** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
@@ -271,6 +283,7 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     pull: (options = {}) => pull({ ...options, ctx }),
     compact: (options = {}) => compact({ ...options, ctx }),
     verify: (options = {}) => verify({ ...options, ctx }),
+    compare: (options = {}) => compare({ ...options, ctx }),
   })
 }
 
