@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { openStore, personaSchema, type Persona, type Store } from '../src/index.js'
 import { initialPopulation, nextGeneration, rng, scoresOf } from './data.js'
 import { execFile, gitEnv, median, time, treeSize } from './measure.js'
+import { compareDir, measureCompare } from './targets/compare.js'
 
 /** What to run; `FULL` is `npm run bench`, `SMOKE` is the test's tiny version. */
 export interface BenchConfig {
@@ -259,6 +260,10 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
       target('6', `memory, save of ${config.memorySize}`, mem.delta, mem.jsonBytes, 'bytes', 4, `peak RSS during the save minus RSS before it (${mem.method}, child process) vs the size of gen_<n>.json`),
     )
     extra['memory.baselineRss'] = mem.baseline
+
+    // ---- 7. compare (bench/targets/compare.ts) ----------------------------------------------
+    const cmp = await measureCompare({ dir: compareDir(root), configName: config.name, seed: config.seed, env, log })
+    targets.push(target(cmp.id, cmp.title, cmp.figure, cmp.baseline, 'ms', cmp.limit, cmp.note))
   } finally {
     await rm(root, { recursive: true, force: true })
   }

@@ -9,6 +9,8 @@ import { compact, type CompactOptions, type CompactResult } from './compact.js'
 import { compare, type CompareOptions, type CompareResult } from './compare.js'
 import type { StoreContext } from './context.js'
 import { diff } from './diff.js'
+import { exportRows, type ExportRowsOptions } from './export-rows.js'
+import type { ExportRow } from '../model/export-row.js'
 import { currentBranch } from './history.js'
 import type { ArchivedTip, BranchSummary, GenerationSpec, LogEntry, PopulationDiff, ResumePoint, TagSummary } from './history-types.js'
 import { importGenerations, type ImportProgress, type ImportResult } from './import-generations.js'
@@ -255,11 +257,22 @@ export interface Store<T, TIn = T> {
    * ```
    */
   compare(options?: Omit<CompareOptions, 'ctx'>): Promise<CompareResult>
+
+  /**
+   * Tidy rows for analysis, streamed one generation at a time: per individual (scores and
+   * fields) or per generation (every statistic). See {@link exportRows}.
+   *
+   * @example
+   * ```ts
+   * for await (const row of store.exportRows({ refs: ['main'], fields: ['name'] })) console.log(row.generation, row.score, row.name)
+   * ```
+   */
+  exportRows(options?: Omit<ExportRowsOptions<T>, 'ctx'>): AsyncIterable<ExportRow>
 }
 
 /** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
 export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T, TIn> {
-  return tagCallers({
+  const store = tagCallers<Omit<Store<T, TIn>, 'exportRows'>>({
     dir: ctx.dir,
     saveGeneration: (generation, population, options = {}) => saveGeneration({ ...options, ctx, generation, population }),
     loadGeneration: (generation, options = {}) => loadGeneration({ ...options, ctx, generation }),
@@ -285,6 +298,17 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     verify: (options = {}) => verify({ ...options, ctx }),
     compare: (options = {}) => compare({ ...options, ctx }),
   })
+  // A generator is not a promise: tag its errors as they surface during iteration.
+  return { ...store, exportRows: (options = {}) => tagIteration('exportRows', exportRows({ ...options, ctx })) }
+}
+
+async function* tagIteration<R>(name: string, rows: AsyncIterable<R>): AsyncGenerator<R, void, undefined> {
+  try {
+    yield* rows
+  } catch (err) {
+    if (err instanceof EvogitError && err.caller === undefined) err.caller = name
+    throw err
+  }
 }
 
 /**
