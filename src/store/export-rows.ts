@@ -2,8 +2,11 @@ import { InvalidArgumentError } from '../errors/index.js'
 import { fieldCell, fieldColumns, INDIVIDUAL_COLUMNS, leafPaths, statCells, type ExportRow } from '../model/export-row.js'
 import { resolveRef, type StoreContext } from './context.js'
 import type { LogEntry } from './history-types.js'
-import { loadGeneration } from './load-generation.js'
-import { loadMetadata } from './load-metadata.js'
+import { CorruptGenerationError } from '../errors/index.js'
+import { generationFileName, sidecarPath } from '../model/generation-id.js'
+import { sidecarSchema } from '../model/sidecar.js'
+import { decodeGeneration } from './load-generation.js'
+import { parseStoredJson } from './read-helpers.js'
 import { log } from './log.js'
 
 /** The arguments of {@link exportRows}. */
@@ -29,7 +32,8 @@ export interface ExportRowsOptions<T> {
  * keys in the same order (missing values are `null`), so the first row's keys are the header.
  *
  * Memory holds one generation at a time, plus one small entry per generation of the ref's
- * index: a 1000 × 100 export does not grow with the number of generations.
+ * index: a 1000 × 100 export does not grow with the number of generations. Each generation is
+ * read as the ref's tip has it (the version its newest save wrote).
  *
  * @throws RefNotFoundError for a ref that does not resolve, InvalidArgumentError for a bad `per` or `fields`.
  *
@@ -52,8 +56,12 @@ export async function* exportRows<T>(options: ExportRowsOptions<T>): AsyncGenera
   }
   // The index first (trailers only): which generations, at which commits, and which objectives.
   const refs = options.refs && options.refs.length > 0 ? options.refs : [(await resolveRef(ctx)).name]
-  const indexes: { ref: string; entries: LogEntry[] }[] = []
-  for (const ref of refs) indexes.push({ ref, entries: (await log({ ctx, ref })).reverse() })
+  const indexes: { ref: string; tip: string; entries: LogEntry[] }[] = []
+  for (const ref of refs) {
+    // The tip is resolved once, so a save racing with the export cannot mix two states.
+    const { commit: tip } = await resolveRef(ctx, ref)
+    if (tip) indexes.push({ ref, tip, entries: (await log({ ctx, ref: tip })).reverse() })
+  }
   const objectives = [...new Set(indexes.flatMap(({ entries }) => entries.flatMap((e) => Object.keys(e.stats))))].sort()
 
   if (per === 'generation') {
@@ -65,14 +73,20 @@ export async function* exportRows<T>(options: ExportRowsOptions<T>): AsyncGenera
 
   let fields = options.fields ? [...options.fields] : null
   let columns: string[] | null = null
-  for (const { ref, entries } of indexes) {
+  for (const { ref, tip, entries } of indexes) {
+    // Each generation's file is found in the tip's tree, read once: looking it up in every
+    // generation's own root tree would fill the tree cache with trees that grow with history.
+    const tree = (await ctx.repo.readCommit(tip)).tree
     for (const e of entries) {
-      // Read at the commit that saved the generation, so a concurrent save cannot mix states.
-      const [population, sidecar] = await Promise.all([loadGeneration({ ctx, generation: e.generation, ref: e.commit }), loadMetadata({ ctx, generation: e.generation, ref: e.commit })])
+      const file = generationFileName(e.generation)
+      const [populationEntry, sidecarEntry] = await Promise.all([ctx.repo.entryAt(tree, file), ctx.repo.entryAt(tree, sidecarPath(e.generation))])
+      if (!populationEntry || populationEntry.mode === '40000') continue
+      const where = { generation: e.generation, commit: e.commit, file }
+      const population = decodeGeneration(ctx, await ctx.repo.objects.readTyped(populationEntry.oid, 'blob'), where)
       if (population.length === 0) continue
+      const scores = sidecarEntry ? decodeScores(await ctx.repo.objects.readTyped(sidecarEntry.oid, 'blob'), { ...where, file: sidecarPath(e.generation) }) : {}
       fields ??= leafPaths(population[0])
       columns ??= fieldColumns(fields, [...INDIVIDUAL_COLUMNS, ...objectives])
-      const scores = sidecar?.scores ?? {}
       for (let i = 0; i < population.length; i++) {
         const row: ExportRow = { branch: ref, commit: e.commit, generation: e.generation, index: i }
         for (const name of objectives) row[name] = scores[name]?.[i] ?? null
@@ -81,4 +95,11 @@ export async function* exportRows<T>(options: ExportRowsOptions<T>): AsyncGenera
       }
     }
   }
+}
+
+/** The raw scores of a sidecar read from a commit; a bad sidecar is E_CORRUPT_GENERATION naming it. */
+function decodeScores(bytes: Buffer, where: { generation: number; commit: string; file: string }): Record<string, number[]> {
+  const parsed = sidecarSchema.safeParse(parseStoredJson(bytes, where))
+  if (!parsed.success) throw new CorruptGenerationError(`${where.file} in commit ${where.commit} is not a valid sidecar`, where, { cause: parsed.error })
+  return parsed.data.scores
 }
