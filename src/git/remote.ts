@@ -1,7 +1,7 @@
 import git from 'isomorphic-git'
 import http from 'isomorphic-git/http/node'
 import { RemoteError, RemoteRejectedError } from '../errors/index.js'
-import type { Repository } from './repository.js'
+import { repoCore, type Repository } from './repository.js'
 
 /** Credentials for a remote, asked for when needed and never written anywhere. */
 export interface RemoteAuth {
@@ -32,9 +32,9 @@ function authOptions(access: RemoteAccess): { onAuth?: RemoteAccess['onAuth']; h
 export async function pushRef(repo: Repository, access: RemoteAccess, ref: string): Promise<void> {
   try {
     const result = await git.push({
-      fs: repo.isoFs,
+      fs: repoCore(repo).isoFs,
       http,
-      gitdir: repo.gitdir,
+      gitdir: repoCore(repo).gitdir,
       url: access.url,
       ref,
       remoteRef: ref,
@@ -55,9 +55,9 @@ export async function pushRef(repo: Repository, access: RemoteAccess, ref: strin
 export async function fetchBranch(repo: Repository, access: RemoteAccess, remote: string, branch: string): Promise<string | null> {
   try {
     const result = await git.fetch({
-      fs: repo.isoFs,
+      fs: repoCore(repo).isoFs,
       http,
-      gitdir: repo.gitdir,
+      gitdir: repoCore(repo).gitdir,
       url: access.url,
       remote,
       ref: branch,
