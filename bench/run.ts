@@ -261,7 +261,7 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
     )
     extra['memory.baselineRss'] = mem.baseline
 
-    // ---- 7. compare (bench/targets/compare.ts) ----------------------------------------------
+    // ---- cmp. compare (bench/targets/compare.ts) --------------------------------------------
     const cmp = await measureCompare({ dir: compareDir(root), configName: config.name, seed: config.seed, env, log })
     targets.push(target(cmp.id, cmp.title, cmp.figure, cmp.baseline, 'ms', cmp.limit, cmp.note))
   } finally {

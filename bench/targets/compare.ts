@@ -1,5 +1,5 @@
 /**
- * Target 7: `store.compare()` over many long experiments costs at most twice what native
+ * Target cmp: `store.compare()` over many long experiments costs at most twice what native
  * `git log --all --format=%(trailers)` costs on the same repository, because it reads only
  * commit trailers and one sidecar per row, never a population file.
  *
@@ -65,7 +65,7 @@ export async function measureCompare(options: { dir: string; configName: string;
     native.push(await time(() => execFile('git', ['log', '--all', '--format=%(trailers)'], { cwd: dir, env, maxBuffer: 1 << 30 })))
   }
   return {
-    id: '7',
+    id: 'cmp',
     title: `compare ${size.branches}×${size.generations}`,
     figure: median(ours),
     baseline: median(native),
