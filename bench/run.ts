@@ -15,6 +15,7 @@ import { openStore, personaSchema, type Persona, type Store } from '../src/index
 import { initialPopulation, nextGeneration, rng, scoresOf } from './data.js'
 import { execFile, gitEnv, median, time, treeSize } from './measure.js'
 import { compareDir, measureCompare } from './targets/compare.js'
+import { measureReport } from './targets/report.js'
 
 /** What to run; `FULL` is `npm run bench`, `SMOKE` is the test's tiny version. */
 export interface BenchConfig {
@@ -264,6 +265,12 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
     // ---- cmp. compare (bench/targets/compare.ts) --------------------------------------------
     const cmp = await measureCompare({ dir: compareDir(root), configName: config.name, seed: config.seed, env, log })
     targets.push(target(cmp.id, cmp.title, cmp.figure, cmp.baseline, 'ms', cmp.limit, cmp.note))
+
+    // ---- 7. report (bench/targets/report.ts) ------------------------------------------------
+    log('report of a branched run')
+    const rep = await measureReport(join(root, 'report', 'store'), config)
+    targets.push(...rep.targets)
+    Object.assign(extra, rep.extra)
   } finally {
     await rm(root, { recursive: true, force: true })
   }

@@ -38,7 +38,27 @@ export type { RemoteAuth } from './git/remote.js'
 export type { CompactOptions, CompactResult } from './store/compact.js'
 export type { ObjectStoreSize } from './git/compact.js'
 export type { BranchReport, VerifyProblem, VerifyProgress, VerifyReport } from './store/verify.js'
+export type { ObjectProblem } from './git/graph-check.js'
 export type { LeftoverProblem, RepairAction, RepairResult } from './store/repair.js'
+export type { ReportOptions, ReportResult } from './store/report.js'
+export { renderReport } from './report/lazy.js'
+export {
+  REPORT_MODEL_VERSION,
+  REPORT_VIEWS,
+  type BranchNode,
+  type ComparisonData,
+  type Direction,
+  type DiversityData,
+  type GenerationRow,
+  type LineageData,
+  type ObjectiveInfo,
+  type ParetoData,
+  type ReportModel,
+  type ReportView,
+  type Section,
+  type TrajectoriesData,
+  type TrajectoryPoint,
+} from './report/model.js'
 export { personaSchema, type Persona } from './model/persona.js'
 export { sidecarSchema, SIDECAR_FORMAT_VERSION, type Sidecar, type JsonValue } from './model/sidecar.js'
 export type { ObjectiveStats, ScoreStats } from './model/stats.js'
@@ -50,6 +70,5 @@ export * from './errors/index.js'
 export type { CompareOptions, CompareResult } from './store/compare.js'
 export type { CompareRow, Comparison, CompareTarget, ObjectiveSummary, RowKind } from './model/compare.js'
 export type { CompareGroup, Spread } from './model/compare-group.js'
-export type { Direction } from './model/objective-direction.js'
 export type { EffectiveSettings, SettingChange } from './model/settings.js'
 export type { ResumeOptions } from './store/resume.js'

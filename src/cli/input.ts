@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { InvalidArgumentError as CommanderArgumentError } from 'commander'
 import { InvalidArgumentError, InvalidJsonError } from '../errors/index.js'
 import { parseGenerationId } from '../model/generation-id.js'
-import type { GenerationSpec } from '../store/history-types.js'
+import type { GenerationSpec } from '../index.js'
 import type { Io } from './runtime.js'
 
 /**

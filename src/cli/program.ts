@@ -15,6 +15,7 @@ import { registerList } from './commands/list.js'
 import { registerLog } from './commands/log.js'
 import { registerMeta } from './commands/meta.js'
 import { registerRemote } from './commands/remote.js'
+import { registerReport } from './commands/report.js'
 import { registerResume } from './commands/resume.js'
 import { registerRollback } from './commands/rollback.js'
 import { registerSave } from './commands/save.js'
@@ -52,7 +53,7 @@ export function buildProgram(cli: Cli): Command {
       examples('evogit init runs/exp1', 'evogit --dir runs/exp1 save 0 gen0.json --scores scores0.json', 'evogit log --dir runs/exp1', 'evogit diff 3 high-mutation:3 --json') +
         `\nExit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}.\n`,
     )
-  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerCompare, registerExport]) {
+  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerReport, registerCompare, registerExport]) {
     register(program, cli)
   }
   return program

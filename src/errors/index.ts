@@ -228,3 +228,14 @@ export class InvalidOverrideError extends EvogitError<{ key: string; reason: 'un
   readonly code = 'E_INVALID_OVERRIDE' as const
   readonly category = 'usage' as const
 }
+
+/**
+ * Thrown before a checkout, rollback, restore or pull moves any ref, when the tree it would write
+ * holds something evogit will not put in a working tree: a symbolic link (mode 120000), a
+ * submodule (160000), `gen_<n>.json` that is not a file, `.evogit` that is not a directory, two
+ * entries with one name, or a blob that is missing. Nothing was changed.
+ */
+export class UnsafeTreeError extends EvogitError<{ path: string; mode: string; reason: string; commit?: string }> {
+  readonly code = 'E_UNSAFE_TREE' as const
+  readonly category = 'corrupt' as const
+}

@@ -4,6 +4,7 @@ import type { RepoCore } from './core.js'
 import { entryFromStat, entryWithoutStat, type IndexEntry } from './index-file.js'
 import type { IndexManager } from './index-manager.js'
 import type { StoreFiles } from './store-files.js'
+import { assertCheckoutable } from './tree-check.js'
 import type { TreeStore } from './trees.js'
 import type { WorkingTree } from './worktree.js'
 
@@ -11,6 +12,30 @@ import type { WorkingTree } from './worktree.js'
 export interface SwitchResult {
   written: string[]
   removed: string[]
+}
+
+/**
+ * The ref move a switch is made around, recorded in the journal so that a switch that cannot be
+ * finished can be rolled back: HEAD from one branch to another, or a branch from one commit to
+ * another (compare-and-swap).
+ */
+export type RefMove = { kind: 'head'; before: string | null; after: string } | { kind: 'ref'; ref: string; before: string | null; after: string }
+
+/** How an interrupted switch was resolved. */
+export interface PendingResolution {
+  /** `finished`: brought forward to the new tree; `rolled-back`: the ref moved back to where it was; `dropped`: its ref never moved. */
+  outcome: 'finished' | 'rolled-back' | 'dropped'
+  /** Files edited by hand since, left as they were. */
+  kept: string[]
+  /** Why finishing failed, when it was rolled back. */
+  reason?: string
+}
+
+interface Journal {
+  op: string
+  from: string | null
+  to: string
+  move?: RefMove
 }
 
 /**
@@ -27,16 +52,18 @@ export class Checkout {
   ) {}
 
   /**
-   * Moves the working tree and index from one tree to another around `moveRef`, the commit
-   * point (a branch CAS or a HEAD switch). A journal written before the move lets `recoverPending`
-   * finish the job if the process dies half-way through the files, so a crash never leaves a
-   * half-switched working tree that looks like user edits.
+   * Moves the working tree and index from one tree to another around `move`, the commit point (a
+   * branch CAS or a HEAD switch). Every entry of `to` is checked first, so a tree that cannot be
+   * written whole is refused before anything moves. A journal written before the move lets
+   * `resolvePending` finish (or roll back) the job if the process dies half-way through the files,
+   * so a crash never leaves a half-switched working tree that looks like user edits.
    */
-  async switchTree(options: { op: string; from: string | null; to: string; moveRef: () => Promise<void> }): Promise<SwitchResult> {
-    const { from, to } = options
-    await this.files.write('pending.json', JSON.stringify({ op: options.op, from, to, pid: process.pid, startedAt: new Date().toISOString() }))
+  async switchTree(options: { op: string; from: string | null; to: string; move: RefMove }): Promise<SwitchResult> {
+    const { from, to, move } = options
+    await assertCheckoutable(this.core, this.trees, from, to)
+    await this.files.write('pending.json', JSON.stringify({ op: options.op, from, to, move, pid: process.pid, startedAt: new Date().toISOString() }))
     try {
-      await options.moveRef()
+      await this.moveRef(move, 'forward')
     } catch (err) {
       await this.files.remove('pending.json')
       throw err
@@ -45,9 +72,9 @@ export class Checkout {
     try {
       result = await this.applyTree(from, to, () => true)
     } catch (err) {
-      // The ref has moved; finish from the journal now (it keeps hand edits) rather than leave a
-      // half-switched tree until the store is next opened. If that fails too, the journal stays.
-      await this.recoverPending().catch(() => undefined)
+      // The ref has moved; finish from the journal now (it keeps hand edits), or roll back, rather
+      // than leave a half-switched tree until the store is next opened.
+      await this.resolvePending().catch(() => undefined)
       throw err
     }
     await this.files.remove('pending.json')
@@ -56,36 +83,83 @@ export class Checkout {
 
   /**
    * Finishes a working-tree switch that a crash interrupted, if its ref move happened; files a
-   * user changed since (content matching neither side) are left alone and reported.
+   * user changed since (content matching neither side) are left alone and reported. Throws when
+   * the switch cannot be finished (the journal stays); see {@link resolvePending}.
    */
   async recoverPending(): Promise<{ completed: boolean; kept: string[] } | null> {
-    const raw = await this.files.read('pending.json')
-    if (raw === null) return null
-    let journal: { from: string | null; to: string }
-    try {
-      journal = JSON.parse(raw) as { from: string | null; to: string }
-    } catch {
-      await this.files.remove('pending.json')
-      return { completed: false, kept: [] }
-    }
-    const head = await this.core.refs.head()
-    const headTree = head.oid ? (await this.trees.readCommit(head.oid)).tree : null
-    if (headTree !== journal.to) {
+    const journal = await this.readJournal()
+    if (journal === null) return null
+    if (journal === 'unreadable' || !(await this.refMoved(journal))) {
       // The ref never moved: no file was touched yet, so there is nothing to finish.
       await this.files.remove('pending.json')
       return { completed: false, kept: [] }
     }
+    const kept = await this.applyCarefully(journal.from, journal.to)
+    await this.files.remove('pending.json')
+    return { completed: true, kept }
+  }
+
+  /**
+   * Resolves an interrupted switch whatever state it is in: finished forward when it can be;
+   * otherwise the ref is moved back to the journal's `from` and the working tree follows. Used by
+   * repair (`verify --repair`) and `checkout --force`. `null` when no switch was pending.
+   */
+  async resolvePending(): Promise<PendingResolution | null> {
+    let forward: Error
+    try {
+      const done = await this.recoverPending()
+      if (done === null) return null
+      return { outcome: done.completed ? 'finished' : 'dropped', kept: done.kept }
+    } catch (err) {
+      forward = err as Error
+    }
+    const journal = await this.readJournal()
+    if (journal === null || journal === 'unreadable' || !journal.move) throw forward
+    await this.moveRef(journal.move, 'back')
+    const kept = journal.from === null ? [] : await this.applyCarefully(journal.to, journal.from)
+    await this.files.remove('pending.json')
+    return { outcome: 'rolled-back', kept, reason: forward.message }
+  }
+
+  private async readJournal(): Promise<Journal | 'unreadable' | null> {
+    const raw = await this.files.read('pending.json')
+    if (raw === null) return null
+    try {
+      const parsed = JSON.parse(raw) as Journal
+      return typeof parsed.to === 'string' ? parsed : 'unreadable'
+    } catch {
+      return 'unreadable'
+    }
+  }
+
+  private async refMoved(journal: Journal): Promise<boolean> {
+    const head = await this.core.refs.head()
+    const headTree = head.oid ? (await this.trees.readCommit(head.oid)).tree : null
+    return headTree === journal.to
+  }
+
+  private async moveRef(move: RefMove, direction: 'forward' | 'back'): Promise<void> {
+    const [next, expected] = direction === 'forward' ? [move.after, move.before] : [move.before, move.after]
+    if (move.kind === 'head') {
+      if (next !== null) await this.core.refs.setHead(next)
+      return
+    }
+    if (next === null) await this.core.refs.remove(move.ref, expected!)
+    else await this.core.refs.update(move.ref, next, expected)
+  }
+
+  /** Applies `from` → `to`, leaving alone paths whose content matches neither side (or that are not files). */
+  private async applyCarefully(from: string | null, to: string): Promise<string[]> {
     const kept: string[] = []
-    const fromFiles = new Map((journal.from ? await this.trees.flatten(journal.from) : []).map((f) => [f.path, f.oid]))
-    const toFiles = new Map((await this.trees.flatten(journal.to)).map((f) => [f.path, f.oid]))
-    await this.applyTree(journal.from, journal.to, async (path) => {
+    const fromFiles = new Map((from ? await this.trees.flatten(from) : []).map((f) => [f.path, f.oid]))
+    const toFiles = new Map((await this.trees.flatten(to)).map((f) => [f.path, f.oid]))
+    await this.applyTree(from, to, async (path) => {
       const onDisk = await this.worktree.hashWorkingFile(path)
-      const ok = onDisk === null || onDisk === fromFiles.get(path) || onDisk === toFiles.get(path)
+      const ok = onDisk === null ? !(await this.worktree.occupied(path)) : onDisk === fromFiles.get(path) || onDisk === toFiles.get(path)
       if (!ok) kept.push(path)
       return ok
     })
-    await this.files.remove('pending.json')
-    return { completed: true, kept }
+    return kept
   }
 
   private async applyTree(from: string | null, to: string, mayTouch: (path: string) => boolean | Promise<boolean>): Promise<SwitchResult> {

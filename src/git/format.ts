@@ -49,13 +49,24 @@ function isAscii(s: string): boolean {
 
 const entryBytes = new WeakMap<TreeEntry, Buffer>()
 
+/** Characters HFS+ ignores in names, so `.g\u200cit` opens `.git` there (git's is_hfs_dotgit). */
+const HFS_IGNORABLE = /[\u200C-\u200F\u202A-\u202E\u206A-\u206F\uFEFF]/g
+
 /**
- * Names native git refuses in trees (verify_path): empty, `.`, `..`, `.git` in any case, or
- * containing `/` or NUL. A tree carrying one (crafted, or from a hostile server via pull) would
- * otherwise make checkout write outside the store or into `.git/hooks`.
+ * Names native git refuses in trees (verify_path, is_ntfs_dotgit, is_hfs_dotgit), at least as
+ * strictly as isomorphic-git's own GitTree check: empty, `.`, `..`, anything containing `/`, `\`
+ * or NUL, and every spelling of `.git` some file system resolves to the real one: any case, with
+ * trailing dots or spaces (NTFS), its 8.3 short name `git~1` (NTFS), an alternate data stream
+ * `.git::$INDEX_ALLOCATION` (NTFS), or with HFS+-ignorable characters. A tree carrying one
+ * (crafted, or from a hostile server via pull) would otherwise make checkout write outside the
+ * store or into `.git/hooks` on some machine that clones it.
  */
 export function isSafeTreeName(name: string): boolean {
-  return name !== '' && name !== '.' && name !== '..' && name.toLowerCase() !== '.git' && !name.includes('/') && !name.includes('\0')
+  if (name === '' || name.includes('/') || name.includes('\\') || name.includes('\0')) return false
+  const hfsClean = name.replace(HFS_IGNORABLE, '')
+  if (hfsClean === '.' || hfsClean === '..') return false
+  const normalized = hfsClean.split(':')[0]!.toLowerCase().replace(/[. ]+$/, '')
+  return normalized !== '.git' && !/^\.?git~[1-9]$/.test(normalized)
 }
 
 /** Serialises sorted entries; each entry's bytes are cached so rewriting a big tree stays cheap. */

@@ -54,6 +54,12 @@ export interface RepairOptions {
   dryRun?: boolean
 }
 
+const PENDING_REASONS = {
+  finished: 'the ref had moved: brought the working tree and index to it',
+  dropped: 'the ref never moved: nothing to finish',
+  'rolled-back': "the switch could not be finished: moved the ref back to where it was and the working tree with it",
+} as const
+
 /** Git slack for clocks that tick in whole seconds (mtime precision) and for the owner file being written just after mkdir. */
 const CLOCK_SLACK_MS = 2_000
 
@@ -95,9 +101,9 @@ export async function repairLeftovers(parts: RepairParts, options: RepairOptions
       result.problems.push({ code: 'E_PENDING_SWITCH', path: '.git/evogit/pending.json', message: 'a checkout or rollback was interrupted; repair finishes it' })
     }
   } else {
-    const pending = await parts.checkout.recoverPending()
+    const pending = await parts.checkout.resolvePending()
     if (pending) {
-      result.actions.push({ action: 'finished-switch', path: '.git/evogit/pending.json', reason: pending.completed ? 'the ref had moved: brought the working tree and index to it' : 'the ref never moved: nothing to finish' })
+      result.actions.push({ action: 'finished-switch', path: '.git/evogit/pending.json', reason: PENDING_REASONS[pending.outcome] + (pending.reason ? ` (finishing failed: ${pending.reason})` : '') })
       for (const path of pending.kept) result.problems.push({ code: 'E_KEPT_EDIT', path, message: `${path} was edited by hand; kept the edit` })
     }
   }

@@ -1,11 +1,12 @@
 import git from 'isomorphic-git'
 import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
 import type { LockTakeover } from '../io/lock.js'
-import { Checkout, type SwitchResult } from './checkout.js'
+import { Checkout, type PendingResolution, type RefMove, type SwitchResult } from './checkout.js'
 import { objectStoreSize, repack, type ObjectStoreSize, type RepackOptions } from './compact.js'
 import { createCore, type RepoCore } from './core.js'
 import type { CommitData, TagData, TreeEntry } from './format.js'
 import type { IndexEntry } from './index-file.js'
+import { checkGraph, newGraphWalk, type GraphWalk, type ObjectProblem } from './graph-check.js'
 import { IndexManager } from './index-manager.js'
 import { repairLeftovers, type RepairResult } from './leftovers.js'
 import type { ObjectDatabase } from './objects.js'
@@ -17,6 +18,8 @@ import { WorkingTree } from './worktree.js'
 
 export { EMPTY_TREE } from './trees.js'
 export type { PreparedFile } from './worktree.js'
+export type { PendingResolution, RefMove } from './checkout.js'
+export type { GraphWalk, ObjectProblem } from './graph-check.js'
 
 /** Options of {@link Repository.open}. */
 export interface RepositoryOptions {
@@ -166,6 +169,20 @@ export class Repository {
     return this.trees.flatten(treeOid)
   }
 
+  /**
+   * Every missing or damaged object in the whole history of `tip` (all parents, all trees, blob
+   * existence) and the tip tree's shapes no checkout would write. Pass one `walk` for several refs
+   * so shared history is checked once. Never throws for a broken object.
+   */
+  checkHistory(tip: string, walk: GraphWalk = newGraphWalk()): Promise<ObjectProblem[]> {
+    return checkGraph(repoCore(this), this.trees, tip, walk)
+  }
+
+  /** A fresh shared walk for {@link Repository.checkHistory}. */
+  newHistoryWalk(): GraphWalk {
+    return newGraphWalk()
+  }
+
   /** How much room the object database takes. */
   objectStoreSize(): Promise<ObjectStoreSize> {
     const core = repoCore(this)
@@ -227,8 +244,8 @@ export class Repository {
     return this.worktree.unsavedEdits(treeOid, incoming)
   }
 
-  /** Moves the working tree and index from one tree to another around `moveRef`, journaled. */
-  switchTree(options: { op: string; from: string | null; to: string; moveRef: () => Promise<void> }): Promise<SwitchResult> {
+  /** Checks `to`, then moves the working tree and index from `from` to it around `move`, journaled. */
+  switchTree(options: { op: string; from: string | null; to: string; move: RefMove }): Promise<SwitchResult> {
     return this.checkout.switchTree(options)
   }
 
@@ -240,6 +257,11 @@ export class Repository {
   /** Finishes an interrupted working-tree switch; `null` when there was none. */
   recoverPending(): Promise<{ completed: boolean; kept: string[] } | null> {
     return this.checkout.recoverPending()
+  }
+
+  /** Finishes an interrupted switch, or rolls it back when it cannot be finished; `null` when none was pending. */
+  resolvePending(): Promise<PendingResolution | null> {
+    return this.checkout.resolvePending()
   }
 
   /**

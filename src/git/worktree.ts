@@ -119,6 +119,16 @@ export class WorkingTree {
     }
   }
 
+  /** True when something that is not a regular file (a directory, a link) sits at `path`. */
+  async occupied(path: string): Promise<boolean> {
+    try {
+      return !(await this.core.fs.lstat(`${this.core.dir}/${path}`)).isFile()
+    } catch (err) {
+      if (isNotFound(err)) return false
+      throw ioError(err, `${this.core.dir}/${path}`, 'stat')
+    }
+  }
+
   /**
    * Files whose working-tree or staged state differs from `treeOid` (normally HEAD's tree):
    * modified, deleted, or staged changes. Also `untrackedIn`: paths of another tree that exist

@@ -1,3 +1,4 @@
+import { CorruptObjectError } from '../errors/index.js'
 import { parseCommitMessage } from '../model/commit-message.js'
 import type { StoreContext } from './context.js'
 import { bestScoreOn, currentBranch, generationsAt, readForks, walkFirstParent } from './history.js'
@@ -34,23 +35,35 @@ export async function branches(options: BranchesOptions): Promise<BranchSummary[
     const cached = firstParents.get(name)
     if (cached) return cached
     const line: string[] = []
-    await walkFirstParent(ctx, tips.get(name)!, ({ oid }) => {
-      line.push(oid)
-    })
+    try {
+      await walkFirstParent(ctx, tips.get(name)!, ({ oid }) => {
+        line.push(oid)
+      })
+    } catch (err) {
+      // A missing commit ends the line there; the branch is marked broken below.
+      if (!(err instanceof CorruptObjectError)) throw err
+    }
     firstParents.set(name, line)
     return line
   }
   const out: BranchSummary[] = []
   for (const [name, tip] of tips) {
-    const ids = await generationsAt(ctx, tip)
-    out.push({
-      name,
-      current: name === current,
-      commit: tip,
-      latestGeneration: ids.at(-1) ?? null,
-      bestScore: await bestScoreOn(ctx, tip),
-      forkedFrom: await forkOf(name),
-    })
+    try {
+      const ids = await generationsAt(ctx, tip)
+      out.push({
+        name,
+        current: name === current,
+        commit: tip,
+        latestGeneration: ids.at(-1) ?? null,
+        bestScore: await bestScoreOn(ctx, tip),
+        forkedFrom: await forkOf(name),
+      })
+    } catch (err) {
+      // One broken branch must not hide the healthy ones.
+      if (!(err instanceof CorruptObjectError)) throw err
+      const ids = await generationsAt(ctx, tip).catch(() => [])
+      out.push({ name, current: name === current, commit: tip, latestGeneration: ids.at(-1) ?? null, bestScore: null, forkedFrom: null, broken: true })
+    }
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 

@@ -21,6 +21,11 @@ export interface CheckoutResult {
   removed: string[]
   /** With `force`: files whose uncommitted edits were overwritten. */
   discarded: string[]
+  /**
+   * With `force`, when an earlier switch had been interrupted and could not be finished: how it
+   * was resolved first (`finished`, or `rolled-back` to where its ref was).
+   */
+  resolvedPending?: 'finished' | 'rolled-back' | 'dropped'
 }
 
 /**
@@ -41,6 +46,8 @@ export async function checkout(options: CheckoutOptions): Promise<CheckoutResult
   const ref = `refs/heads/${name}`
   return ctx.lock.run(async () => {
     const repo = ctx.repo
+    // An interrupted switch is resolved first, so the checkout starts from a consistent state.
+    const pending = force ? await repo.resolvePending() : null
     const target = await repo.refs.resolve(ref)
     if (!target) throw new RefNotFoundError(`branch ${name} does not exist; list branches with \`evogit branch\``, { ref: name })
     const head = await repo.refs.head()
@@ -53,7 +60,7 @@ export async function checkout(options: CheckoutOptions): Promise<CheckoutResult
         { files: dirty },
       )
     }
-    const { written, removed } = await repo.switchTree({ op: 'checkout', from: fromTree, to: toTree, moveRef: () => repo.refs.setHead(ref) })
-    return { branch: name, commit: target, written, removed, discarded: dirty }
+    const { written, removed } = await repo.switchTree({ op: 'checkout', from: fromTree, to: toTree, move: { kind: 'head', before: head.ref, after: ref } })
+    return { branch: name, commit: target, written, removed, discarded: dirty, ...(pending ? { resolvedPending: pending.outcome } : {}) }
   })
 }

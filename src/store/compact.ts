@@ -49,8 +49,9 @@ const MIB = 1 << 20
  * Packs the store's history with native git's delta compression. Saves write one loose object
  * per file (fast, and never a delta), which over a long run takes a fair share of the raw JSON;
  * consecutive generations mostly repeat each other, so a repack with a real delta search shrinks
- * the repository to a few percent of it. It runs `git repack -a -d -f` under the store's write
- * lock (saves wait), never as part of a save. Without native git nothing changes and the result
+ * the repository to a few percent of it. It runs `git pack-objects` over every reachable object
+ * in history order (so each generation is compared with its neighbours), then `git repack -a -d`
+ * reusing those deltas, under the store's write lock (saves wait), never as part of a save. Without native git nothing changes and the result
  * says so (`compacted: false`, `nativeGit: false`, and a message).
  *
  * @param options - The store context and {@link CompactOptions}.

@@ -46,6 +46,11 @@ export interface BranchSummary {
   bestScore: number | null
   /** Where the branch forked off another one, or `null` for a root branch. */
   forkedFrom: { branch: string; generation: number | null; commit: string } | null
+  /**
+   * Set when the branch's history has a missing or damaged object (a shallow import, a lost
+   * pack): its other fields are what could still be read. `evogit verify` lists the objects.
+   */
+  broken?: true
 }
 
 /** A tip set aside by `rollback` (or `restoreArchive`), kept under `refs/evogit/archive/`. */

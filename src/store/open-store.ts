@@ -33,7 +33,12 @@ export interface OpenStoreOptions<S extends z.ZodType = typeof anyIndividualSche
   defaultBranch?: string
   /** The clock for timestamps; inject a fixed one for reproducible commit ids. */
   clock?: () => Date
-  /** The file system; inject one to simulate failures. Defaults to `node:fs/promises`. */
+  /**
+   * The file system the store's files go through; inject one to simulate failures over the real
+   * disk (a full disk, a failing rename). Defaults to `node:fs/promises`. It is fault injection,
+   * not a virtual file system: the cross-process write lock (`proper-lockfile`) uses `node:fs`
+   * directly, and `compact` runs native git on the directory.
+   */
   fs?: StoreFs
   /**
    * fsync every file before renaming it into place (default `true`). Turning it off keeps
@@ -98,7 +103,10 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
   await ctx.lock.recoverIfAbandoned()
   // A checkout or rollback that crashed half-way left a journal; finish it under the write lock.
   // While a live writer holds the lock the journal is its own, and readers must not wait for it.
-  if ((await repo.hasPendingSwitch()) && !(await ctx.lock.isHeld())) await ctx.lock.run(() => repo.recoverPending())
+  // One that cannot be finished (a tree it cannot write, a blob gone) must not make the store
+  // unopenable: it stays, `verify` reports it (E_PENDING_SWITCH), and `verify --repair` or
+  // `checkout --force` resolve it.
+  if ((await repo.hasPendingSwitch()) && !(await ctx.lock.isHeld())) await ctx.lock.run(() => repo.recoverPending()).catch(() => undefined)
   if (importInPlace) await importGenerations({ ctx, from: dir, fs, inPlace: true, ...(options.onAdoptProgress ? { onProgress: options.onAdoptProgress } : {}) })
   return createStore<z.output<S>, z.input<S>>(ctx, fs)
 }

@@ -75,7 +75,7 @@ export async function pull(options: PullOptions): Promise<PullResult> {
       if (dirty.length > 0 && !force) {
         throw new DirtyWorkingTreeError(`uncommitted changes would be overwritten by pulling: ${dirty.slice(0, 10).join(', ')}; commit or move them, or force`, { files: dirty })
       }
-      await repo.switchTree({ op: 'pull', from: fromTree, to: toTree, moveRef: () => repo.refs.update(ref, fetched, local) })
+      await repo.switchTree({ op: 'pull', from: fromTree, to: toTree, move: { kind: 'ref', ref, before: local, after: fetched } })
     } else {
       await repo.refs.update(ref, fetched, local)
     }

@@ -63,9 +63,8 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
     // Nothing is dropped: a tip that the restored history does not contain is archived in turn.
     let archived: ArchivedTip | null = null
     if (tip !== null && tip !== commit && !(await isAncestor(ctx, tip, commit))) archived = await archiveTip(ctx, branch, tip)
-    const moveRef = () => repo.refs.update(branchRef, commit, tip)
-    if (checkedOut) await repo.switchTree({ op: 'restore', from: fromTree, to: toTree, moveRef })
-    else await moveRef()
+    if (checkedOut) await repo.switchTree({ op: 'restore', from: fromTree, to: toTree, move: { kind: 'ref', ref: branchRef, before: tip, after: commit } })
+    else await repo.refs.update(branchRef, commit, tip)
     await repo.refs.remove(ref, commit)
     return { branch, commit, archived }
   })

@@ -65,7 +65,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
       )
     }
     const archived = await archiveTip(ctx, branch, head.oid)
-    await repo.switchTree({ op: 'rollback', from: fromTree, to: toTree, moveRef: () => repo.refs.update(head.ref!, target, head.oid) })
+    await repo.switchTree({ op: 'rollback', from: fromTree, to: toTree, move: { kind: 'ref', ref: head.ref, before: head.oid, after: target } })
     return { branch, commit: target, generation, archived, discarded: dirty }
   })
 }

@@ -22,6 +22,7 @@ import { pull, type PullOptions, type PullResult } from './pull.js'
 import { push, type PushOptions, type PushResult } from './push.js'
 import { restoreArchive, type RestoreArchiveResult } from './restore-archive.js'
 import { resume, type ResumeOptions } from './resume.js'
+import { report, type ReportOptions, type ReportResult } from './report.js'
 import { rollback, type RollbackResult } from './rollback.js'
 import { saveGeneration, type SaveOptions, type SaveResult } from './save-generation.js'
 import { setRemote } from './set-remote.js'
@@ -268,6 +269,18 @@ export interface Store<T, TIn = T> {
    * ```
    */
   exportRows(options?: Omit<ExportRowsOptions<T>, 'ctx'>): AsyncIterable<ExportRow>
+
+  /**
+   * Writes one self-contained, offline HTML report of the run (charts drawn to SVG now, the data
+   * model embedded as JSON), or with `html: false` returns only the data model. See {@link report}.
+   *
+   * @example
+   * ```ts
+   * const { path, bytes } = await store.report({ output: 'report.html' })
+   * const { model } = await store.report({ refs: ['main', 'high-mutation'], html: false })
+   * ```
+   */
+  report(options?: Omit<ReportOptions, 'ctx' | 'fs'>): Promise<ReportResult>
 }
 
 /** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
@@ -297,6 +310,7 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     compact: (options = {}) => compact({ ...options, ctx }),
     verify: (options = {}) => verify({ ...options, ctx }),
     compare: (options = {}) => compare({ ...options, ctx }),
+    report: (options = {}) => report({ ...options, ctx, fs }),
   })
   // A generator is not a promise: tag its errors as they surface during iteration.
   return { ...store, exportRows: (options = {}) => tagIteration('exportRows', exportRows({ ...options, ctx })) }

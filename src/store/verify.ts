@@ -1,4 +1,5 @@
 import { EvogitError } from '../errors/index.js'
+import type { ObjectProblem } from '../git/repository.js'
 import { parseGenerationFileName, sidecarPath } from '../model/generation-id.js'
 import type { StoreContext } from './context.js'
 import { loadGeneration } from './load-generation.js'
@@ -26,6 +27,12 @@ export interface BranchReport {
   /** Sidecars read back and validated. */
   sidecars: number
   problems: VerifyProblem[]
+  /**
+   * Objects missing or damaged anywhere in the branch's history (every parent, every tree, every
+   * blob's presence), and tree shapes at its tip that no checkout would write (`E_UNSAFE_TREE`:
+   * `gen_<n>.json` as a directory, duplicate entries, `.evogit` as a link, submodules).
+   */
+  objects: ObjectProblem[]
 }
 
 /** The result of {@link verify}: a plain object, ready for `--json`. */
@@ -85,14 +92,18 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const branches: BranchReport[] = []
   // Branches share most blobs; each distinct (population, sidecar) pair is validated once.
   const seen = new Map<string, Omit<VerifyProblem, 'commit'>[]>()
+  const walk = ctx.repo.newHistoryWalk()
   for (const ref of await ctx.repo.refs.list('refs/heads/')) {
     const branch = ref.slice('refs/heads/'.length)
     const commit = await ctx.repo.refs.resolve(ref)
-    const report: BranchReport = { branch, commit, generations: 0, sidecars: 0, problems: [] }
+    const report: BranchReport = { branch, commit, generations: 0, sidecars: 0, problems: [], objects: [] }
     branches.push(report)
     if (!commit) continue
-    const { tree } = await ctx.repo.readCommit(commit)
-    const files = (await ctx.repo.readTree(tree)).filter((e) => e.mode !== '40000' && parseGenerationFileName(e.name) !== null)
+    report.objects = await ctx.repo.checkHistory(commit, walk)
+    const tipCommit = await ctx.repo.readCommit(commit).catch(() => null)
+    if (tipCommit === null) continue
+    const tree = tipCommit.tree
+    const files = (await ctx.repo.readTree(tree).catch(() => [])).filter((e) => e.mode !== '40000' && parseGenerationFileName(e.name) !== null)
     let checked = 0
     for (const entry of files) {
       const generation = parseGenerationFileName(entry.name)!
@@ -109,7 +120,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       onProgress?.({ branch, checked: ++checked, total: files.length })
     }
   }
-  return { ok: leftovers.length === 0 && branches.every((b) => b.problems.length === 0), branches, leftovers, repaired }
+  return { ok: leftovers.length === 0 && branches.every((b) => b.problems.length === 0 && b.objects.length === 0), branches, leftovers, repaired }
 }
 
 async function checkGeneration(ctx: StoreContext, commit: string, generation: number, file: string): Promise<Omit<VerifyProblem, 'commit'>[]> {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { ArchivedTip } from '../../store/history-types.js'
+import type { ArchivedTip } from '../../index.js'
 import { action, examples, type Cli } from '../runtime.js'
 import type { Style } from '../format/color.js'
 import { shortCommit } from '../format/numbers.js'

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { InvalidArgumentError } from '../../errors/index.js'
-import type { BranchSummary } from '../../store/history-types.js'
+import type { BranchSummary } from '../../index.js'
 import { fromArgument } from '../input.js'
 import { action, examples, type Cli } from '../runtime.js'
 import type { Style } from '../format/color.js'

@@ -16,7 +16,8 @@ export function registerCheckout(program: Command, cli: Cli): void {
         const store = await ctx.open()
         const result = await store.checkout(name, { force: flags.force === true })
         const text = `Switched to branch ${result.branch} (${shortCommit(result.commit)}): ${plural(result.written.length, 'file')} written, ${result.removed.length} removed` +
-          (result.discarded.length > 0 ? `\nOverwrote uncommitted edits in ${result.discarded.join(', ')}` : '')
+          (result.discarded.length > 0 ? `\nOverwrote uncommitted edits in ${result.discarded.join(', ')}` : '') +
+          (result.resolvedPending ? `\nAn interrupted switch was ${result.resolvedPending.replace('-', ' ')} first` : '')
         return { json: result, text }
       }),
     )

@@ -19,7 +19,7 @@ export function registerCompact(program: Command, cli: Cli): void {
     .command('compact')
     .summary('shrink the history with native git (repack with delta search)')
     .description(
-      'Pack every object with native git (git repack -a -d -f) so that generations are stored as deltas of each other. ' +
+      'Pack every object with native git (git pack-objects in history order, then git repack -a -d) so that generations are stored as deltas of each other. ' +
         'Runs under the write lock, never during a save; without native git nothing changes and it says so.',
     )
     .option('--window <n>', 'objects compared in the delta search (default 250)', positiveInt('window'))

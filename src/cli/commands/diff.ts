@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { generationSpecArgument } from '../input.js'
 import { action, examples, type Cli } from '../runtime.js'
 import { renderDiff } from '../format/diff.js'
-import type { GenerationSpec } from '../../store/history-types.js'
+import type { GenerationSpec } from '../../index.js'
 
 /** `evogit diff <a> <b>`: who was added, removed or changed between two generations. */
 export function registerDiff(program: Command, cli: Cli): void {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { primaryObjective } from '../../model/stats.js'
-import type { LogEntry } from '../../store/history-types.js'
+import type { LogEntry } from '../../index.js'
 import { positiveIntegerArgument } from '../input.js'
 import { action, examples, refLabel, type Cli } from '../runtime.js'
 import type { Style } from '../format/color.js'

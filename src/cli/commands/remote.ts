@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { RemoteAuth } from '../../git/remote.js'
+import type { RemoteAuth } from '../../index.js'
 import { action, examples, type Cli } from '../runtime.js'
 
 /**

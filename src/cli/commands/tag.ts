@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { GenerationSpec, TagSummary } from '../../store/history-types.js'
+import type { GenerationSpec, TagSummary } from '../../index.js'
 import { generationSpecArgument } from '../input.js'
 import { action, examples, type Cli } from '../runtime.js'
 import type { Style } from '../format/color.js'

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { VerifyReport } from '../../store/verify.js'
+import type { VerifyReport } from '../../index.js'
 import { exitCodeFor } from '../exit-codes.js'
 import { action, examples, type Cli } from '../runtime.js'
 import { plural } from '../format/numbers.js'
@@ -39,10 +39,12 @@ export function renderVerify(options: { report: VerifyReport; style: Style }): s
   const { report, style } = options
   const generations = report.branches.reduce((n, b) => n + b.generations, 0)
   const problems = report.branches.flatMap((b) => b.problems.map((p) => ({ ...p, branch: b.branch })))
-  const issues = problems.length + report.leftovers.length
+  const objects = report.branches.flatMap((b) => b.objects.map((o) => ({ ...o, branch: b.branch })))
+  const issues = problems.length + objects.length + report.leftovers.length
   const verdict = `${report.ok ? 'OK' : 'BROKEN'}: checked ${plural(generations, 'generation')} on ${plural(report.branches.length, 'branch', 'branches')}${report.ok ? '' : `, ${plural(issues, 'problem')}`}`
   const lines = [(report.ok ? style.green : style.red)(verdict)]
   for (const p of problems) lines.push(`  ${p.branch}:${p.generation}  ${p.code}  ${p.message}`)
+  for (const o of objects) lines.push(`  ${o.branch}  ${o.code}  ${o.where}: ${o.message}`)
   for (const l of report.leftovers) lines.push(`  ${l.code}  ${l.path}  ${l.message}`)
   if (report.leftovers.length > 0) lines.push(style.dim('next: evogit verify --repair cleans up after crashed writers (it never deletes your data)'))
   for (const r of report.repaired) lines.push(`  repaired: ${r.action} ${r.path} (${r.reason})`)

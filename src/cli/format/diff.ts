@@ -1,4 +1,4 @@
-import type { PopulationDiff } from '../../store/history-types.js'
+import type { PopulationDiff } from '../../index.js'
 import type { Style } from './color.js'
 import { formatDelta, formatScore, inlineValue, plural, shortCommit } from './numbers.js'
 

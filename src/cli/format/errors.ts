@@ -96,6 +96,8 @@ function explain(err: EvogitError): { message: string; hint?: string } {
       return { message: err.message, hint: 'run evogit verify to list everything that is broken, and git fsck --strict for the repository itself' }
     case 'E_IO':
       return { message: err.message, hint: 'check free disk space and the permissions of that path; the store was left consistent' }
+    case 'E_UNSAFE_TREE':
+      return { message: err.message, hint: 'that branch holds a link, a submodule or a malformed entry; nothing was changed, and branches without it still work' }
     case 'E_DETACHED_HEAD':
       return { message: err.message, hint: 'evogit checkout <branch> first' }
     default:

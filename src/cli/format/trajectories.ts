@@ -1,6 +1,6 @@
 import { bestOf } from '../../model/objective-direction.js'
 import { primaryObjective } from '../../model/stats.js'
-import type { LogEntry } from '../../store/history-types.js'
+import type { LogEntry } from '../../index.js'
 import type { Style } from './color.js'
 import { formatScore } from './numbers.js'
 import { sparkline } from './sparkline.js'

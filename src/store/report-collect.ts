@@ -1,0 +1,264 @@
+import { chooseKey, diffIndividuals } from '../model/diff.js'
+import type { Sidecar } from '../model/sidecar.js'
+import { primaryObjective, type ObjectiveStats, type ScoreStats } from '../model/stats.js'
+import { diversityOf } from '../report/diversity.js'
+import {
+  absent,
+  present,
+  REPORT_MODEL_VERSION,
+  type BranchNode,
+  type BranchTrajectory,
+  type DiversityData,
+  type GenerationRow,
+  type GenerationsTable,
+  type ObjectiveInfo,
+  type ReportModel,
+  type TrajectoryPoint,
+} from '../report/model.js'
+import { evenSample, MAX_CHART_POINTS, MAX_TABLE_ROWS, THINNING_RULE, thinRows, thinTrajectory } from '../report/thin.js'
+import type { StoreContext } from './context.js'
+import type { BranchSummary, LogEntry } from './history-types.js'
+import { loadGeneration } from './load-generation.js'
+import { loadMetadata } from './load-metadata.js'
+import { log } from './log.js'
+import { forkPoints, type RefLine } from './report-forks.js'
+import { comparisonRows } from './report-sources/compare.js'
+import { objectiveDirections } from './report-sources/directions.js'
+import { lineageOf } from './report-sources/lineage.js'
+import { PARETO_SAMPLES, paretoFromSidecars, paretoObjectives } from './report-sources/pareto.js'
+import { settingsChanges } from './report-sources/settings.js'
+
+/** Options of {@link collectReport}. */
+export interface CollectReportOptions {
+  ctx: StoreContext
+  /** Branches, tags or commits to report on; every branch when omitted. */
+  refs?: readonly string[]
+  /** Generations per branch whose populations are read for the diversity view. */
+  diversitySamples?: number
+  title?: string
+  now?: Date
+}
+
+/** One ref's own line: its generations from the fork point on, oldest first. */
+interface Line {
+  name: string
+  summary: BranchSummary | null
+  entries: LogEntry[]
+}
+
+/**
+ * Builds the report's data model from commit trailers (`log`) and a few sidecars per branch
+ * (fork point, first own and last generation, and a sample for the Pareto view). Populations are
+ * read only for the sampled diversity view (and, where individuals carry `id` and `parents`, for
+ * lineage).
+ */
+export async function collectReport(options: CollectReportOptions): Promise<ReportModel> {
+  const { ctx } = options
+  const diversitySamples = options.diversitySamples ?? 12
+  const refs = options.refs && options.refs.length > 0 ? [...options.refs] : (await ctx.repo.refs.list('refs/heads/')).map((r) => r.slice('refs/heads/'.length)).sort()
+  const notes: string[] = []
+  const read: RefLine[] = []
+  for (const ref of refs) read.push({ name: ref, entries: (await log({ ctx, ref })).reverse() })
+  const summaries = await forkPoints(ctx, read)
+  const lines: Line[] = read.map((l) => {
+    const summary = summaries.get(l.name) ?? null
+    return { name: l.name, summary, entries: ownEntries(l.entries, summary) }
+  })
+  const names = lines.map((l) => l.name)
+  const base = {
+    version: REPORT_MODEL_VERSION,
+    title: options.title ?? `evogit report: ${ctx.dir.split(/[\\/]/).filter(Boolean).at(-1) ?? ctx.dir}`,
+    generatedAt: (options.now ?? ctx.clock()).toISOString(),
+    store: { dir: ctx.dir, branches: names, refs },
+  } as const
+  const totalGenerations = lines.reduce((s, l) => s + l.entries.length, 0)
+  if (totalGenerations === 0) {
+    const reason = refs.length === 0 ? 'the store has no branches with saved generations yet; save one with `saveGeneration` or `evogit save`.' : `no generations on ${refs.join(', ')} yet.`
+    return { ...base, primaryObjective: null, notes: [reason], trajectories: absent(reason), branchTree: absent(reason), comparison: absent(reason), pareto: absent(reason), lineage: absent(reason), diversity: absent(reason), generations: absent(reason) }
+  }
+
+  const objectiveNames = [...new Set(lines.flatMap((l) => l.entries.flatMap((e) => Object.keys(e.stats))))].sort()
+  const tips = new Map<string, Sidecar | null>()
+  for (const line of lines) {
+    const last = line.entries.at(-1)
+    tips.set(line.name, last ? await loadMetadata({ ctx, generation: last.generation, ref: last.commit }) : null)
+  }
+  const withoutSidecar = lines.filter((l) => l.entries.length > 0 && tips.get(l.name) === null).map((l) => l.name)
+  if (withoutSidecar.length > 0) notes.push(`No metadata sidecar at the latest generation of ${withoutSidecar.join(', ')} (imported from the original store, or committed by hand): settings, raw scores and Pareto fronts are unknown there.`)
+  const firstTip = [...tips.values()].find((s) => s !== null) ?? null
+  const primary = primaryObjective(Object.assign({}, ...lines.flatMap((l) => l.entries.map((e) => e.stats))) as ScoreStats)
+  // The primary objective first: it is the one people look for.
+  const objectives = objectiveDirections(objectiveNames, firstTip).sort((a, b) => Number(b.name === primary) - Number(a.name === primary))
+
+  // 1. Trajectories, from trailers only.
+  let thinned = false
+  const trajectories: BranchTrajectory[] = lines.map((line) => {
+    const points: Record<string, TrajectoryPoint[]> = {}
+    for (const o of objectives) {
+      const series = line.entries.map((e) => pointOf(e, o))
+      if (series.length > MAX_CHART_POINTS) thinned = true
+      points[o.name] = thinTrajectory(series, o.direction)
+    }
+    return { branch: line.name, points, generations: line.entries.length }
+  })
+  const trajectoriesData = { objectives, branches: trajectories, thinning: { maxPoints: MAX_CHART_POINTS, thinned, rule: THINNING_RULE } }
+
+  // 2. Branch tree, with settings changes from the meta at the fork and at the first own generation.
+  const nodes: BranchNode[] = []
+  for (const line of lines) {
+    const fork = line.summary?.forkedFrom ?? null
+    const first = line.entries.find((e) => e.commit !== fork?.commit) ?? null
+    let changes: BranchNode['settingsChanges'] = []
+    let source: BranchNode['settingsSource'] = 'none'
+    if (fork && first) {
+      const atFork = fork.generation === null ? null : await loadMetadata({ ctx, generation: fork.generation, ref: fork.commit })
+      const own = await loadMetadata({ ctx, generation: first.generation, ref: first.commit })
+      if (atFork && own) source = 'meta-diff'
+      changes = settingsChanges(atFork, own, first.generation)
+    }
+    const primaryInfo = objectives.find((o) => o.name === primary)
+    let best: BranchNode['best'] = null
+    if (primaryInfo) {
+      for (const e of line.entries) {
+        const v = bestOf(e.stats[primaryInfo.name], primaryInfo.direction)
+        if (v !== null && (best === null || (primaryInfo.direction === 'max' ? v > best.value : v < best.value))) best = { objective: primaryInfo.name, value: v, generation: e.generation }
+      }
+    }
+    nodes.push({
+      name: line.name,
+      current: line.summary?.current ?? false,
+      commit: line.summary?.commit ?? line.entries.at(-1)?.commit ?? '',
+      forkedFrom: fork,
+      firstGeneration: first?.generation ?? null,
+      latestGeneration: line.entries.at(-1)?.generation ?? null,
+      generations: line.entries.length,
+      best,
+      settingsChanges: changes,
+      settingsSource: source,
+    })
+  }
+
+  // 4. Pareto, from the raw scores of sampled sidecars.
+  const pair = paretoObjectives(objectives)
+  let pareto: ReportModel['pareto'] = absent(objectives.length < 2 ? `Pareto fronts need two objectives; this store records ${objectives.length === 0 ? 'none' : `only ${objectives[0]!.name}`}.` : 'no sampled generation has raw scores for both objectives in its sidecar.')
+  if (pair) {
+    const inputs = []
+    for (const line of lines) {
+      const sidecars: { generation: number; sidecar: Sidecar }[] = []
+      for (const i of evenSample(line.entries.length, PARETO_SAMPLES)) {
+        const e = line.entries[i]!
+        const sidecar = i === line.entries.length - 1 ? tips.get(line.name) : await loadMetadata({ ctx, generation: e.generation, ref: e.commit })
+        if (sidecar) sidecars.push({ generation: e.generation, sidecar })
+      }
+      inputs.push({ branch: line.name, sidecars })
+    }
+    const data = paretoFromSidecars(pair, inputs)
+    if (data) pareto = present(data)
+  }
+
+  // 6 and 7. Diversity and individual-level diffs at sampled generations; generation rows from trailers.
+  const diversity: DiversityData['branches'] = []
+  const tables: GenerationsTable[] = []
+  const lineageInputs = []
+  for (const line of lines) {
+    const sampled = new Map<number, { added: number; removed: number; changed: number; unchanged: number }>()
+    const points = []
+    const cache = new Map<string, unknown[]>()
+    const population = async (e: LogEntry) => {
+      const key = `${e.commit}:${e.generation}`
+      if (!cache.has(key)) cache.set(key, await loadGeneration({ ctx, generation: e.generation, ref: e.commit }))
+      return cache.get(key)!
+    }
+    for (const i of evenSample(line.entries.length, diversitySamples)) {
+      const e = line.entries[i]!
+      const pop = await population(e)
+      points.push(diversityOf(e.generation, pop))
+      const previous = i > 0 ? line.entries[i - 1]! : null
+      if (previous) {
+        const before = await population(previous)
+        const d = diffIndividuals(before, pop, chooseKey([before, pop], ctx.diffKey ? [ctx.diffKey] : []))
+        sampled.set(e.generation, { added: d.added.length, removed: d.removed.length, changed: d.changed.length, unchanged: d.unchanged })
+      }
+    }
+    diversity.push({ branch: line.name, points, totalGenerations: line.entries.length })
+    const o = objectives.find((x) => x.name === primary) ?? null
+    const rows: GenerationRow[] = line.entries.map((e, i) => {
+      const s = o ? e.stats[o.name] : undefined
+      const prev = i > 0 ? line.entries[i - 1]! : null
+      const ps = prev && o ? prev.stats[o.name] : undefined
+      const stats = s ? { best: bestOf(s, o!.direction), mean: s.mean, median: s.median, min: s.min, max: s.max } : null
+      const sub = (a: number | null | undefined, b: number | null | undefined) => (a === null || a === undefined || b === null || b === undefined ? null : a - b)
+      const individuals = sampled.get(e.generation)
+      const diff = prev
+        ? { best: sub(stats?.best, ps ? bestOf(ps, o!.direction) : null), mean: sub(s?.mean, ps?.mean), size: sub(e.populationSize, prev.populationSize), ...(individuals ? { individuals } : {}) }
+        : null
+      return { generation: e.generation, time: e.time, size: e.populationSize, commit: e.commit, stats, diff }
+    })
+    tables.push({ branch: line.name, rows: thinRows(rows, MAX_TABLE_ROWS), total: rows.length })
+    const last = line.entries.at(-1)
+    if (last) {
+      const scoresOf = (sc: Sidecar | null) => (sc && primary ? (sc.scores[primary] ?? null) : null)
+      lineageInputs.push({
+        branch: line.name,
+        generation: last.generation,
+        population: await population(last),
+        scores: scoresOf(tips.get(line.name) ?? null),
+        load: async (generation: number) => ({
+          population: await loadGeneration({ ctx, generation, ref: last.commit }),
+          scores: scoresOf(await loadMetadata({ ctx, generation, ref: last.commit })),
+        }),
+      })
+    }
+  }
+  const lineage = await lineageOf(lineageInputs)
+  const hasScores = objectives.length > 0
+  const noScores = 'no generation has scores: save with `scores` (or `score`) to see trajectories.'
+  return {
+    ...base,
+    primaryObjective: primary,
+    notes,
+    trajectories: hasScores ? present(trajectoriesData) : absent(noScores),
+    branchTree: present(nodes),
+    comparison: present(comparisonRows(nodes, hasScores ? trajectoriesData : null, primary)),
+    pareto,
+    lineage: lineage
+      ? present(lineage)
+      : absent('no lineage recorded: individuals carry no `id` and `parents` fields, and this store keeps no ancestry of its own.'),
+    diversity: present({
+      branches: diversity,
+      sampling: `populations of up to ${diversitySamples} evenly spread generations per branch (first and last included) were read; pairwise distances use up to 64 individuals of each.`,
+    }),
+    generations: present(tables),
+  }
+}
+
+/** A branch's own generations: from its fork point (included, so the line joins its parent's) to its tip. */
+function ownEntries(all: LogEntry[], summary: BranchSummary | null): LogEntry[] {
+  const fork = summary?.forkedFrom
+  if (!fork) return all
+  const at = all.findIndex((e) => e.commit === fork.commit)
+  if (at >= 0) return all.slice(at)
+  return fork.generation === null ? all : all.filter((e) => e.generation >= fork.generation!)
+}
+
+function bestOf(s: ObjectiveStats | undefined, direction: 'max' | 'min'): number | null {
+  if (!s) return null
+  const recorded = (s as { best?: unknown }).best
+  if (typeof recorded === 'number') return recorded
+  return direction === 'max' ? s.max : s.min
+}
+
+function pointOf(e: LogEntry, o: ObjectiveInfo): TrajectoryPoint {
+  const s = e.stats[o.name]
+  const failed = (s as { failed?: unknown } | undefined)?.failed
+  return {
+    generation: e.generation,
+    best: bestOf(s, o.direction),
+    mean: s?.mean ?? null,
+    median: s?.median ?? null,
+    min: s?.min ?? null,
+    max: s?.max ?? null,
+    count: s?.count ?? null,
+    failed: typeof failed === 'number' ? failed : null,
+  }
+}
