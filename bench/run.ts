@@ -15,6 +15,7 @@ import { openStore, personaSchema, type Persona, type Store } from '../src/index
 import { initialPopulation, nextGeneration, rng, scoresOf } from './data.js'
 import { execFile, gitEnv, median, time, treeSize } from './measure.js'
 import { lineageTargets } from './targets/lineage.js'
+import { compareDir, measureCompare } from './targets/compare.js'
 import { measureReport } from './targets/report.js'
 import { measurePareto } from './targets/pareto.js'
 import { measureServe } from './targets/serve.js'
@@ -263,6 +264,10 @@ export async function runBench(config: BenchConfig, log: (line: string) => void 
       target('6', `memory, save of ${config.memorySize}`, mem.delta, mem.jsonBytes, 'bytes', 4, `peak RSS during the save minus RSS before it (${mem.method}, child process) vs the size of gen_<n>.json`),
     )
     extra['memory.baselineRss'] = mem.baseline
+
+    // ---- cmp. compare (bench/targets/compare.ts) --------------------------------------------
+    const cmp = await measureCompare({ dir: compareDir(root), configName: config.name, seed: config.seed, env, log })
+    targets.push(target(cmp.id, cmp.title, cmp.figure, cmp.baseline, 'ms', cmp.limit, cmp.note))
 
     // ---- 7. report (bench/targets/report.ts) ------------------------------------------------
     log('report of a branched run')

@@ -4,10 +4,14 @@
  * No network, no LLM; runs in seconds. Started again, it resumes from the last committed
  * generation with the saved settings and RNG state, instead of starting over at 0.
  *
- *   node dist/examples/evolve.js [--dir persona_data] [--generations 15] [--population 24] [--seed 7]
+ *   node dist/examples/evolve.js [--dir persona_data] [--generations 15] [--population 24] [--seed 7] [--mutation-rate 0.2]
+ *   node dist/examples/evolve.js --branch high-mutation --from 2 --mutation-rate 0.9   # fork an experiment at generation 2
+ *
+ * Settings flags given on a resume override the saved settings from the next generation on
+ * (the population size is fixed for a run); a flag equal to the saved value changes nothing.
  */
 import { parseArgs } from 'node:util'
-import { EvogitError, openStore, personaSchema, type Persona } from '../src/index.js'
+import { EvogitError, openStore, personaSchema, type Persona, type Store } from '../src/index.js'
 
 const VOCAB = {
   occupation: ['Digital Artist', 'Software Engineer', 'Chef', 'Marine Biologist', 'Teacher', 'Journalist', 'Nurse', 'Urban Planner'],
@@ -142,14 +146,25 @@ async function main(): Promise<void> {
     options: {
       dir: { type: 'string', default: 'persona_data' },
       generations: { type: 'string', default: '15' },
-      population: { type: 'string', default: '24' },
-      seed: { type: 'string', default: '7' },
-      'mutation-rate': { type: 'string', default: '0.2' },
+      // Settings have no parseArgs defaults: on a resume, only the flags actually given override.
+      population: { type: 'string' },
+      seed: { type: 'string' },
+      'mutation-rate': { type: 'string' },
+      branch: { type: 'string' },
+      from: { type: 'string' },
     },
   })
   // Directions are committed with the first save, so `evogit log` and `branches` agree on "best".
   const store = await openStore({ dir: values.dir, schema: personaSchema, objectives: { score: 'max', distance: 'min', diversity: 'max' }, primary: 'score' })
-  const point = await store.resume()
+  if (values.branch !== undefined) await switchBranch(store, values.branch, values.from)
+  else if (values.from !== undefined) throw new Error('--from needs --branch: it names the generation the new branch forks at')
+  const overrides: Partial<Settings> = {
+    ...(values.population === undefined ? {} : { populationSize: numberFlag('population', values.population) }),
+    ...(values['mutation-rate'] === undefined ? {} : { mutationRate: numberFlag('mutation-rate', values['mutation-rate']) }),
+    ...(values.seed === undefined ? {} : { seed: numberFlag('seed', values.seed) }),
+  }
+  // The population size is fixed for a run: selection and elitism assume it (the store refuses the override).
+  const point = await store.resume({ overrides, locked: ['populationSize'] })
   let settings: Settings
   let rng: Rng
   let population: Persona[]
@@ -157,24 +172,26 @@ async function main(): Promise<void> {
   let start: number
   let nextName: number
   if (point === null) {
-    settings = { populationSize: Number(values.population), mutationRate: Number(values['mutation-rate']), eliteCount: 2, tournament: 3, seed: Number(values.seed) }
+    settings = { populationSize: 24, mutationRate: 0.2, eliteCount: 2, tournament: 3, seed: 7, ...overrides }
     rng = new Rng(settings.seed)
     population = Array.from({ length: settings.populationSize }, (_, i) => randomPersona(rng, i))
     lineage = population.map((p) => ({ id: p.name, parents: [] }))
     nextName = settings.populationSize
     start = 0
-    console.log(`new run in ${store.dir} (seed ${settings.seed}, population ${settings.populationSize})`)
+    console.log(`new run in ${store.dir} (seed ${settings.seed}, population ${settings.populationSize}, mutation rate ${settings.mutationRate})`)
   } else {
-    // Resume exactly: same settings, same RNG state, next generation id. Never restart at 0.
+    // Resume exactly: same settings (plus the overrides given), same RNG state, next generation id. Never restart at 0.
     const meta = point.meta as { settings?: Settings; rngState: number; nextName: number } | null
     const scores = point.sidecar?.scores['score']
     if (!meta?.settings || !scores) throw new Error(`generation ${point.generation} has no evolution settings or scores in its metadata; cannot resume`)
-    settings = meta.settings
-    rng = new Rng(meta.rngState)
+    settings = point.settings.effective as unknown as Settings
+    // A new seed starts a new random stream; otherwise the saved RNG state continues exactly.
+    rng = new Rng(point.settings.changed.some((c) => c.key === 'seed') ? settings.seed : meta.rngState)
     nextName = meta.nextName
     ;({ population, lineage } = nextGeneration(rng, point.population, scores, settings, () => nextName++, point.generation))
     start = point.generation + 1
     console.log(`resuming ${store.dir} at generation ${start} (branch ${point.ref})`)
+    for (const c of point.settings.changed) console.log(`settings changed: ${c.key} ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
   }
   const count = Number(values.generations)
   for (let g = start; g < start + count; g++) {
@@ -192,18 +209,37 @@ async function main(): Promise<void> {
   console.log(`\n${start + count} generations in ${store.dir}. Run again to continue; try: git -C ${values.dir} log --oneline | head`)
 }
 
+function numberFlag(name: string, text: string): number {
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`--${name} must be a number, received ${JSON.stringify(text)}`)
+  return value
+}
+
+/** `--branch NAME [--from N]`: check out NAME, creating it at generation N (or the tip) when it does not exist yet. */
+async function switchBranch(store: Store<Persona>, name: string, from: string | undefined): Promise<void> {
+  const exists = (await store.branches()).some((b) => b.name === name)
+  if (exists) {
+    if (from !== undefined) throw new Error(`branch ${name} already exists; drop --from to continue it, or pick a new name`)
+    if ((await store.currentBranch()) !== name) await store.checkout(name)
+    return
+  }
+  const summary = await store.branch(name, { ...(from === undefined ? {} : { from: numberFlag('from', from) }), checkout: true })
+  console.log(`branched ${name} from ${summary.forkedFrom?.branch ?? 'HEAD'} at generation ${summary.forkedFrom?.generation ?? summary.latestGeneration}`)
+}
+
 try {
   await main()
 } catch (err) {
-  // A store error is the user's to act on: say what and how, not a stack trace.
+  // A store error is the user's to act on (a refused flag, a file in the way): say what and how, not a stack trace.
   if (!(err instanceof EvogitError)) throw err
   const files = err.code === 'E_DIRTY_WORKTREE' ? ((err.data as { files?: string[] }).files ?? []) : []
   const generations = files.flatMap((f) => /^gen_(\d+)\.json$/.exec(f)?.[1] ?? [])
-  console.error(`evolve: ${err.message}`)
+  console.error(`evolve: ${err.message} (${err.code})`)
   if (generations.length > 0) {
     console.error(`next: another program wrote ${files.join(', ')}; commit it as it is with \`evogit add ${generations.join(' ')} --dir ${dirOf(process.argv)}\` (evogit status lists such files), or move it away, then run again`)
   }
-  process.exitCode = 1
+  // A refused flag (E_INVALID_OVERRIDE and friends) is a usage error, as in the CLI.
+  process.exitCode = err.category === 'usage' ? 2 : 1
 }
 
 function dirOf(argv: string[]): string {

@@ -20,6 +20,7 @@ describe('public API', () => {
         'InvalidGenerationIdError',
         'InvalidJsonError',
         'InvalidLineageError',
+        'InvalidOverrideError',
         'InvalidPopulationError',
         'InvalidRefNameError',
         'InvalidScoresError',

@@ -6,6 +6,8 @@ import { registerArchive } from './commands/archive.js'
 import { registerBranch } from './commands/branch.js'
 import { registerCheckout } from './commands/checkout.js'
 import { registerCompact } from './commands/compact.js'
+import { registerCompare } from './commands/compare.js'
+import { registerExport } from './commands/export.js'
 import { registerDiff } from './commands/diff.js'
 import { registerImport } from './commands/import.js'
 import { registerInit } from './commands/init.js'
@@ -58,7 +60,7 @@ export function buildProgram(cli: Cli): Command {
       examples('evogit init runs/exp1', 'evogit --dir runs/exp1 save 0 gen0.json --scores scores0.json', 'evogit log --dir runs/exp1', 'evogit diff 3 high-mutation:3 --json') +
         `\nExit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}.\n`,
     )
-  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerReport, registerObjectives, registerPareto, registerStatus, registerAdd, registerServe, registerWatch, registerLineage]) {
+  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerReport, registerObjectives, registerPareto, registerStatus, registerAdd, registerServe, registerWatch, registerLineage, registerCompare, registerExport]) {
     register(program, cli)
   }
   return program

@@ -249,6 +249,25 @@ export class IndividualNotFoundError extends EvogitError<{ id: string | number; 
 }
 
 /**
+ * Thrown when a resume override may not be applied: the key is not a saved setting, its value
+ * has another type than the saved one, or the setting is locked for the rest of the run (for
+ * example the population size, when the engine cannot change it mid-run). Nothing is saved.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await store.resume({ overrides: { populationSize: 50 }, locked: ['populationSize'] })
+ * } catch (err) {
+ *   if (err instanceof EvogitError && err.code === 'E_INVALID_OVERRIDE') console.error(err.data.key, err.data.reason)
+ * }
+ * ```
+ */
+export class InvalidOverrideError extends EvogitError<{ key: string; reason: 'unknown-setting' | 'type-mismatch' | 'locked' | 'no-settings'; saved?: unknown; received?: unknown }> {
+  readonly code = 'E_INVALID_OVERRIDE' as const
+  readonly category = 'usage' as const
+}
+
+/**
  * Thrown before a checkout, rollback, restore or pull moves any ref, when the tree it would write
  * holds something evogit will not put in a working tree: a symbolic link (mode 120000), a
  * submodule (160000), `gen_<n>.json` that is not a file, `.evogit` that is not a directory, two

@@ -1,6 +1,7 @@
 import { DISPLAY_DIGITS, formatNumber } from './number-format.js'
 import { choosePrimary, DEFAULT_DIRECTION } from './objectives.js'
 import { primaryObjective, upgradeStats, type ObjectiveStats, type ScoreStats } from './stats.js'
+import { formatSettingChange, type SettingChange } from './settings.js'
 
 /** What a generation commit says about itself, in a form `log` can read without opening any file. */
 export interface GenerationCommitInfo {
@@ -25,10 +26,12 @@ export const TRAILER = {
   stats: 'Evogit-Stats',
   paretoFront: 'Pareto-Front-Size',
   hypervolume: 'Hypervolume',
+  /** One per setting that differs from the parent generation's `meta.settings`: `mutationRate 0.2→0.9`. */
+  settingsChanged: 'Settings-Changed',
 } as const
 
 /** Subject and trailers of the commit that saves one generation. */
-export function formatCommitMessage(info: Omit<GenerationCommitInfo, 'primary' | 'pareto'> & { primary?: string | null; pareto?: GenerationCommitInfo['pareto']; overwrite?: boolean }): string {
+export function formatCommitMessage(info: Omit<GenerationCommitInfo, 'primary' | 'pareto'> & { primary?: string | null; pareto?: GenerationCommitInfo['pareto']; overwrite?: boolean; settingsChanged?: readonly SettingChange[] }): string {
   const primary = primaryObjective(info.stats, info.primary)
   const s = primary === null ? null : info.stats[primary]
   const size = info.populationSize === null ? '' : ` (${info.populationSize} ${info.populationSize === 1 ? 'individual' : 'individuals'})`
@@ -50,6 +53,7 @@ export function formatCommitMessage(info: Omit<GenerationCommitInfo, 'primary' |
     if (info.pareto.hypervolume !== null) trailers.push([TRAILER.hypervolume, formatNumber(info.pareto.hypervolume)])
   }
   if (Object.keys(info.stats).length > 0) trailers.push([TRAILER.stats, JSON.stringify(info.stats)])
+  for (const change of info.settingsChanged ?? []) trailers.push([TRAILER.settingsChanged, formatSettingChange(change)])
   return `${subject}\n\n${trailers.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`
 }
 

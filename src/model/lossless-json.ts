@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { getUnsafeNumberReason, isInteger, isLosslessNumber, LosslessNumber, parse } from 'lossless-json'
 import { InvalidJsonError } from '../errors/index.js'
 import { formatPath, MAX_JSON_DEPTH } from './canonical-json.js'
+import type { JsonValue } from './sidecar.js'
 
 /**
  * JSON without silent changes. `JSON.parse` rounds integers beyond 2^53, keeps the last of two
@@ -260,4 +261,16 @@ export function parseStoredExact(text: string, what: string): ExactJsonValue {
   // 16+ digit runs or 3-digit exponents are the only spellings JSON.parse could round.
   if (!/[0-9]{16}|[eE][+-]?[0-9]{3}/.test(text)) return JSON.parse(text) as ExactJsonValue
   return parseExactJson(text, { what, numbers: 'exact' })
+}
+
+/**
+ * Exact JSON as plain JSON for tables and comparisons: a number no double holds exactly (a
+ * `bigint` or a `LosslessNumber`) becomes the string of its digits, so two 128-bit RNG states
+ * still compare by every digit and nothing is rounded on the way to a table.
+ */
+export function toComparableJson(value: ExactJsonValue): JsonValue {
+  if (typeof value === 'bigint' || isLosslessNumber(value)) return String(value)
+  if (Array.isArray(value)) return value.map(toComparableJson)
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toComparableJson(v)]))
+  return value
 }

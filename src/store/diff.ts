@@ -1,4 +1,4 @@
-import { chooseKey, diffIndividuals, diffStats } from '../model/diff.js'
+import { chooseKey, diffIndividuals, diffStats, fieldChanges } from '../model/diff.js'
 import type { StoreContext } from './context.js'
 import { matchByLineage } from './diff-lineage.js'
 import { resolveGeneration } from './history.js'
@@ -25,7 +25,8 @@ export interface DiffOptions<T> {
  * of each with old and new values, and the change in score statistics. When the newer generation
  * recorded lineage, each child is matched to its parent: "changed from its parent" (mutated, or a
  * crossover), an elite kept, or a newcomer, counted in `lineage`. Otherwise individuals are
- * matched by a key field, and `note` says so. Plain data, for the CLI and for your own reports.
+ * matched by a key field, and `note` says so. The `meta` keys (settings, RNG state) whose values
+ * differ are listed too. Plain data, for the CLI and for your own reports.
  *
  * @throws GenerationNotFoundError when a side does not exist on its ref.
  *
@@ -33,6 +34,7 @@ export interface DiffOptions<T> {
  * ```ts
  * const d = await store.diff(3, { ref: 'high-mutation', generation: 5 })
  * d.changed[0]?.fields // [{ path: ['personality_traits', 'openness'], old: 0.4, new: 0.7 }]
+ * d.meta // [{ path: ['settings', 'mutationRate'], old: 0.2, new: 0.9 }, ...]
  * ```
  */
 export async function diff<T>(options: DiffOptions<T>): Promise<PopulationDiff<T>> {
@@ -56,6 +58,7 @@ export async function diff<T>(options: DiffOptions<T>): Promise<PopulationDiff<T
     lineage: summary,
     note: lineage && 'note' in lineage ? `${lineage.note}; individuals matched by ${key}` : null,
     stats: diffStats(metaA?.stats ?? null, metaB?.stats ?? null),
+    meta: fieldChanges(metaA?.meta ?? null, metaB?.meta ?? null),
   }
 }
 

@@ -3,6 +3,7 @@ import type { FieldChange, StatsDiff } from '../model/diff.js'
 import type { Direction } from '../model/objectives.js'
 import type { LineageDiffSummary } from '../model/lineage-diff.js'
 import type { ScoreStats } from '../model/stats.js'
+import type { EffectiveSettings } from '../model/settings.js'
 
 export type { FieldChange, StatsDiff }
 
@@ -21,6 +22,8 @@ export interface ResumePoint<T> {
   commit: string
   /** The branch (or ref) resumed from. */
   ref: string
+  /** The saved `meta.settings`, the effective settings after `overrides`, and what changed. */
+  settings: EffectiveSettings
 }
 
 /** One entry of {@link LogEntry}-returning `log`: a generation commit, read from its trailers. */
@@ -106,4 +109,6 @@ export interface PopulationDiff<T> {
   note: string | null
   /** Per objective: statistics on each side and `to - from` for each statistic. */
   stats: StatsDiff
+  /** The `meta` leaves that differ between the two sides (settings, RNG state), old and new. */
+  meta: FieldChange[]
 }

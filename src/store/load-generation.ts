@@ -38,7 +38,12 @@ export async function loadGeneration<T>(options: LoadGenerationOptions<T>): Prom
   const file = generationFileName(generation)
   const bytes = await readFileAt(ctx, commit, file)
   if (bytes === null) return []
-  const where = { generation, commit, file }
+  return decodeGeneration(ctx, bytes, { generation, commit, file })
+}
+
+/** Parses and validates the bytes of `gen_<n>.json` read from `commit`; a bad file is E_CORRUPT_GENERATION naming both. */
+export function decodeGeneration<T>(ctx: StoreContext<T>, bytes: Buffer, where: { generation: number; commit: string; file: string }): T[] {
+  const { generation, commit, file } = where
   const data = parseStoredJson(bytes, where)
   try {
     return validatePopulation({ populationSchema: ctx.populationSchema, population: data, generation, context: `${file} in commit ${commit}` })

@@ -3,10 +3,20 @@ import { commitOfGeneration, generationsAt } from './history.js'
 import type { ResumePoint } from './history-types.js'
 import { loadGeneration, type ReadOptions } from './load-generation.js'
 import { loadMetadata, type ExactReadOptions } from './load-metadata.js'
+import { applyOverrides, settingsOf } from '../model/settings.js'
+import type { JsonValue } from '../model/sidecar.js'
 
 /** The arguments of {@link resume}. */
 export interface ResumeOptions<T> extends ReadOptions, ExactReadOptions {
   ctx: StoreContext<T>
+  /**
+   * Settings to change from here on, by key (dotted for nested ones): merged into the saved
+   * `meta.settings` under the rule of {@link applyOverrides}. Save `point.settings.effective` in
+   * the next generation's `meta.settings`, so the branch records what it actually ran with.
+   */
+  overrides?: Readonly<Record<string, JsonValue | undefined>>
+  /** Settings the engine cannot change mid-run (e.g. `['populationSize']`); overriding them is `E_INVALID_OVERRIDE`. */
+  locked?: readonly string[]
 }
 
 /**
@@ -15,11 +25,23 @@ export interface ResumeOptions<T> extends ReadOptions, ExactReadOptions {
  * `bigint`. `null` for a store with nothing saved.
  * An engine continues at `generation + 1`, never at 0.
  *
+ * With `overrides`, `point.settings` holds the saved settings, the effective ones (saved plus
+ * overrides) and what changed; overrides that equal the saved values change nothing. The
+ * overrides are checked before anything else happens, so a refused one leaves the run untouched.
+ *
+ * @throws InvalidOverrideError when an override is not a saved setting, changes its type, or is locked.
+ *
  * @example
  * ```ts
  * const point = await store.resume()
  * const start = point ? point.generation + 1 : 0
  * const rng = point ? restoreRng(point.meta) : newRng(seed)
+ *
+ * // Branch an experiment with other settings:
+ * await store.branch('high-mutation', { from: 2, checkout: true })
+ * const fork = await store.resume({ overrides: { mutationRate: 0.9 }, locked: ['populationSize'] })
+ * fork!.settings.changed // [{ key: 'mutationRate', from: 0.2, to: 0.9 }]
+ * await store.saveGeneration(fork!.generation + 1, next, { meta: { settings: fork!.settings.effective, rng } })
  * ```
  */
 export async function resume<T>(options: ResumeOptions<T>): Promise<ResumePoint<T> | null> {
@@ -35,5 +57,7 @@ export async function resume<T>(options: ResumeOptions<T>): Promise<ResumePoint<
     loadMetadata({ ctx, generation, ...at, ...(options.numbers === undefined ? {} : { numbers: options.numbers }) }),
     commitOfGeneration(ctx, resolved.commit, generation, resolved.name),
   ])
-  return { generation, population, meta: sidecar?.meta ?? null, sidecar, commit, ref: resolved.name }
+  const meta = sidecar?.meta ?? null
+  const settings = applyOverrides({ saved: settingsOf(meta), ...(options.overrides ? { overrides: options.overrides } : {}), ...(options.locked ? { locked: options.locked } : {}) })
+  return { generation, population, meta, sidecar, commit, ref: resolved.name, settings }
 }

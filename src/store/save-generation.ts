@@ -16,6 +16,7 @@ import { metaText, scoreFields, sidecarText } from './score-fields.js'
 import type { VerbatimSave } from './working-files.js'
 import { rememberLineage } from './lineage-source.js'
 import { checkLineageParents, prepareLineage } from './record-lineage.js'
+import { settingsChangedSince } from './settings-trailer.js'
 
 /** Options of a save, besides the generation id and the population. */
 export interface SaveOptions<T> {
@@ -181,6 +182,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       ...(lineage ? { lineage } : {}),
     }
     const sidecarBytes = Buffer.from(sidecarText(sidecar, meta))
+    const settingsChanged = await settingsChangedSince(ctx, head.oid && parentCommit ? { oid: head.oid, message: parentCommit.message } : null, JSON.parse(meta))
 
     const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
     // The git layer writes the objects and working-tree copies, makes them durable, moves the
@@ -203,6 +205,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
         primary: scoring.primary,
         pareto: scoring.pareto && { frontSize: scoring.pareto.front.length, hypervolume: scoring.pareto.hypervolume },
         overwrite: existing !== null,
+        settingsChanged,
       }),
       author: signature,
       worktree: target.checkedOut,

@@ -6,8 +6,11 @@ import { branch } from './branch.js'
 import { branches } from './branches.js'
 import { checkout, type CheckoutResult } from './checkout.js'
 import { compact, type CompactOptions, type CompactResult } from './compact.js'
+import { compare, type CompareOptions, type CompareResult } from './compare.js'
 import type { StoreContext } from './context.js'
 import { diff } from './diff.js'
+import { exportRows, type ExportRowsOptions } from './export-rows.js'
+import type { ExportRow } from '../model/export-row.js'
 import { currentBranch } from './history.js'
 import type { ArchivedTip, BranchSummary, GenerationSpec, LogEntry, PopulationDiff, ResumePoint, TagSummary } from './history-types.js'
 import { importGenerations, type ImportProgress, type ImportResult } from './import-generations.js'
@@ -18,7 +21,7 @@ import { log } from './log.js'
 import { pull, type PullOptions, type PullResult } from './pull.js'
 import { push, type PushOptions, type PushResult } from './push.js'
 import { restoreArchive, type RestoreArchiveResult } from './restore-archive.js'
-import { resume } from './resume.js'
+import { resume, type ResumeOptions } from './resume.js'
 import { report, type ReportOptions, type ReportResult } from './report.js'
 import { rollback, type RollbackResult } from './rollback.js'
 import { saveGeneration, type SaveOptions, type SaveResult } from './save-generation.js'
@@ -100,9 +103,12 @@ export interface Store<T, TIn = T> {
    * @example
    * ```ts
    * const point = await store.resume()
+   * // On a branch forked to try other settings: saved, effective and changed settings.
+   * const fork = await store.resume({ overrides: { mutationRate: 0.9 }, locked: ['populationSize'] })
+   * fork?.settings.changed // [{ key: 'mutationRate', from: 0.2, to: 0.9 }]
    * ```
    */
-  resume(options?: ReadOptions & ExactReadOptions): Promise<ResumePoint<T> | null>
+  resume(options?: Omit<ResumeOptions<T>, 'ctx'>): Promise<ResumePoint<T> | null>
 
   /**
    * The checked-out branch, or `null` when HEAD is detached.
@@ -283,6 +289,28 @@ export interface Store<T, TIn = T> {
   origin(id: LineageId, options?: { generation?: number; ref?: string }): Promise<OriginResult>
 
   /**
+   * Experiments side by side (every branch, or the refs named): fork point, latest generation,
+   * best ever and latest per objective, a target's first generation, differing meta. See {@link compare}.
+   *
+   * @example
+   * ```ts
+   * const { rows } = await store.compare({ refs: ['main', 'high-mutation'], target: 'score>=0.78' })
+   * ```
+   */
+  compare(options?: Omit<CompareOptions, 'ctx'>): Promise<CompareResult>
+
+  /**
+   * Tidy rows for analysis, streamed one generation at a time: per individual (scores and
+   * fields) or per generation (every statistic). See {@link exportRows}.
+   *
+   * @example
+   * ```ts
+   * for await (const row of store.exportRows({ refs: ['main'], fields: ['name'] })) console.log(row.generation, row.score, row.name)
+   * ```
+   */
+  exportRows(options?: Omit<ExportRowsOptions<T>, 'ctx'>): AsyncIterable<ExportRow>
+
+  /**
    * Writes one self-contained, offline HTML report of the run (charts drawn to SVG now, the data
    * model embedded as JSON), or with `html: false` returns only the data model. See {@link report}.
    *
@@ -360,7 +388,7 @@ export interface Store<T, TIn = T> {
 
 /** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
 export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T, TIn> {
-  return tagCallers({
+  const store = tagCallers<Omit<Store<T, TIn>, 'exportRows'>>({
     dir: ctx.dir,
     saveGeneration: (generation, population, options = {}) => saveGeneration({ ...options, ctx, generation, population }),
     loadGeneration: (generation, options = {}) => loadGeneration({ ...options, ctx, generation }),
@@ -387,6 +415,7 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     ancestry: (id, options = {}) => ancestry({ ...options, ctx, id }),
     descendants: (id, options = {}) => descendants({ ...options, ctx, id }),
     origin: (id, options = {}) => origin({ ...options, ctx, id }),
+    compare: (options = {}) => compare({ ...options, ctx }),
     report: (options = {}) => report({ ...options, ctx, fs }),
     objectives: (options = {}) => objectives({ ...options, ctx }),
     setObjectives: (options) => setObjectives({ ...options, ctx }),
@@ -395,6 +424,17 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     commitWorkingFiles: (options = {}) => commitWorkingFiles({ ...options, ctx, fs }),
     watch: (options) => watch({ ...options, ctx, fs }),
   })
+  // A generator is not a promise: tag its errors as they surface during iteration.
+  return { ...store, exportRows: (options = {}) => tagIteration('exportRows', exportRows({ ...options, ctx })) }
+}
+
+async function* tagIteration<R>(name: string, rows: AsyncIterable<R>): AsyncGenerator<R, void, undefined> {
+  try {
+    yield* rows
+  } catch (err) {
+    if (err instanceof EvogitError && err.caller === undefined) err.caller = name
+    throw err
+  }
 }
 
 /**

@@ -88,6 +88,7 @@ describe('renderDiff', () => {
           delta: { best: 1, max: 0, mean: 1, failed: 1 },
         },
       },
+      meta: [{ path: ['settings', 'mutationRate'], old: 0.2, new: 0.9 }],
     }
     expect(renderDiff({ diff, style: createStyle(false) })).toBe(
       [
@@ -100,6 +101,8 @@ describe('renderDiff', () => {
         '1 added, 1 removed, 1 changed, 4 unchanged',
         'score ↑: best 0.5 → 0.75 (+0.25, better), mean 0.25 → 0.25 (±0)',
         'cost ↓: best 2 → 3 (+1, worse), mean 5 → 6 (+1), failed 0 → 1',
+        'meta: 1 key differs',
+        '  meta.settings.mutationRate: 0.2 → 0.9',
         '',
       ].join('\n'),
     )

@@ -201,4 +201,10 @@ describe('lineage model', () => {
     expect(bestIndex({ score: [null, 0.3] })).toBe(1)
     expect(bestIndex({})).toBeNull()
   })
+
+  it('bestIndex follows the declared primary objective and its direction (a loss is minimised)', () => {
+    expect(bestIndex({ score: [0.1, 0.9], cost: [5, 2, 9].slice(0, 2) }, { primary: 'cost', direction: 'min' })).toBe(1)
+    expect(bestIndex({ cost: [3, 1, 1, null] }, { primary: 'cost', direction: 'min' })).toBe(1)
+    expect(bestIndex({ cost: [3, 1] }, { primary: 'cost', direction: 'max' })).toBe(0)
+  })
 })

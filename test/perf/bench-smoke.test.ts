@@ -39,7 +39,7 @@ describe('npm run bench (smoke configuration)', () => {
 
   it('measures every target with a finite figure, baseline and ratio', () => {
     expect(results.config.name).toBe('smoke')
-    expect(results.targets.map((t) => t.id)).toEqual(['1a', '1b', '2', '5', '4a', '4b', '3a', '3b', '6', '7a', '7b', '7c', 'pareto', 'serve', 'L1a', 'L1b', 'L2'])
+    expect(results.targets.map((t) => t.id)).toEqual(['1a', '1b', '2', '5', '4a', '4b', '3a', '3b', '6', 'cmp', '7a', '7b', '7c', 'pareto', 'serve', 'L1a', 'L1b', 'L2'])
     for (const t of results.targets) {
       expect(Number.isFinite(t.figure), `${t.id} figure`).toBe(true)
       expect(t.figure, `${t.id} figure`).toBeGreaterThan(0)

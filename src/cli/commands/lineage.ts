@@ -64,7 +64,7 @@ async function bestOf(store: CliStore, generation: number | undefined, ref: stri
   if (g === undefined) throw new GenerationNotFoundError(`${label} has no generations yet`, { generation: 0, ref: label })
   await requireGeneration(store, g, ref, label)
   const sidecar = await store.loadMetadata(g, read)
-  const index = sidecar ? bestIndex(sidecar.scores) : null
+  const index = sidecar ? bestIndex(sidecar.scores, { primary: sidecar.primary, ...(sidecar.primary ? { direction: sidecar.stats[sidecar.primary]?.direction ?? 'max' } : {}) }) : null
   if (index === null) throw new GenerationNotFoundError(`generation ${g} on ${label} has no scores to pick the best individual by; name an id`, { generation: g, ref: label })
   const recorded = sidecar?.lineage?.[index]?.id
   if (recorded !== undefined) return recorded

@@ -9,6 +9,8 @@ import { formatScore, shortCommit } from '../format/numbers.js'
 import { relativeTime } from '../format/relative-time.js'
 import { sparkline } from '../format/sparkline.js'
 import { renderTable } from '../format/table.js'
+import { collect } from './compare.js'
+import { renderLogs } from '../format/trajectories.js'
 
 /** `evogit log`: one row per generation commit, and a sparkline of the best score. */
 export function registerLog(program: Command, cli: Cli): void {
@@ -16,16 +18,21 @@ export function registerLog(program: Command, cli: Cli): void {
     .command('log')
     .summary('the generations of a branch, with scores and a sparkline')
     .description('A table with one row per generation commit on the current branch (or --ref), oldest first: when it was saved, best and mean of the primary objective (or --objective), in its direction (↑ max, ↓ min), population size and commit; then a sparkline of the best score. With --pareto, the Pareto front size and a hypervolume sparkline too. Read from commit trailers, so it is fast on long runs.')
-    .option('--ref <ref>', 'a branch, tag or commit instead of the current branch')
+    .option('--ref <ref>', 'a branch, tag or commit instead of the current branch; repeat it to see several trajectories side by side, aligned by generation', collect)
     .option('-n, --limit <count>', 'only the latest <count> generations', positiveIntegerArgument)
     .option('--objective <name>', 'show this objective instead of the primary one', objectiveNameArgument)
     .option('--pareto', 'add the Pareto front size and hypervolume of each generation (two or more objectives)')
-    .addHelpText('after', examples('evogit log', 'evogit log --ref high-mutation -n 20', 'evogit log --objective cost', 'evogit log --pareto', 'evogit log --json | jq \'.entries[0].stats\''))
+    .addHelpText('after', examples('evogit log', 'evogit log --ref high-mutation -n 20', 'evogit log --ref main --ref high-mutation --ref seed-2', 'evogit log --objective cost', 'evogit log --pareto', 'evogit log --json | jq \'.entries[0].stats\''))
     .action(
-      action<[], { ref?: string; limit?: number; objective?: string; pareto?: boolean }>(cli, async (ctx, _args, flags) => {
+      action<[], { ref?: string[]; limit?: number; objective?: string; pareto?: boolean }>(cli, async (ctx, _args, flags) => {
         const store = await ctx.open()
-        const ref = await refLabel(store, flags.ref)
-        const entries = await store.log({ ...(flags.ref === undefined ? {} : { ref: flags.ref }), ...(flags.limit === undefined ? {} : { limit: flags.limit }) })
+        const limit = flags.limit === undefined ? {} : { limit: flags.limit }
+        if (flags.ref !== undefined && flags.ref.length > 1) {
+          const refs = await Promise.all(flags.ref.map(async (ref) => ({ ref, entries: await store.log({ ref, ...limit }) })))
+          return { json: { refs }, text: renderLogs({ logs: refs, style: ctx.style }) }
+        }
+        const ref = await refLabel(store, flags.ref?.[0])
+        const entries = await store.log({ ...(flags.ref === undefined ? {} : { ref: flags.ref[0]! }), ...limit })
         if (entries.length === 0) return { json: { ref, entries }, text: '', notice: `no generations on ${ref} yet` }
         const options = { entries, ref, style: ctx.style, now: ctx.now, pareto: flags.pareto === true, ...(flags.objective === undefined ? {} : { objective: flags.objective }) }
         return { json: { ref, ...(flags.objective === undefined ? {} : { objective: flags.objective }), entries }, text: renderLog(options) }

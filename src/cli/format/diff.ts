@@ -56,5 +56,10 @@ export function renderDiff<T>(options: { diff: PopulationDiff<T>; style: Style; 
     const failed = (s.from?.failed ?? 0) > 0 || (s.to?.failed ?? 0) > 0 ? `, failed ${s.from?.failed ?? '—'} → ${s.to?.failed ?? '—'}` : ''
     lines.push(`${objectiveLabel(objective, s.direction)}: ${part('best', verdict)}, ${part('mean')}${failed}`)
   }
+  const meta = diff.meta
+  if (meta.length > 0) {
+    lines.push(`meta: ${plural(meta.length, 'key')} ${meta.length === 1 ? 'differs' : 'differ'}`)
+    for (const change of meta) lines.push(`  meta.${fieldPath(change.path)}: ${style.red(inlineValue(change.old))} → ${style.green(inlineValue(change.new))}`)
+  }
   return lines.join('\n') + '\n'
 }

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import { EvogitError, openStore, personaSchema } from '../../src/index.js'
+import { applyOverrides, flattenJson, formatSettingChange, settingChanges, settingsOf } from '../../src/model/settings.js'
+import { fixedClock, git, population, tempDir } from '../helpers.js'
+
+const saved = { populationSize: 24, mutationRate: 0.2, seed: 7, selection: { tournament: 3, elitism: true } }
+
+function codeOf(fn: () => unknown): { code: string; data: unknown } {
+  try {
+    fn()
+  } catch (err) {
+    if (err instanceof EvogitError) return { code: err.code, data: err.data }
+    throw err
+  }
+  throw new Error('expected an error')
+}
+
+describe('applyOverrides: the rule for what a resume may change', () => {
+  it('merges overrides into the saved settings and lists only real changes', () => {
+    const out = applyOverrides({ saved, overrides: { mutationRate: 0.9, seed: 7, 'selection.tournament': 5 } })
+    expect(out.effective).toEqual({ ...saved, mutationRate: 0.9, selection: { tournament: 5, elitism: true } })
+    expect(out.changed).toEqual([
+      { key: 'mutationRate', from: 0.2, to: 0.9 },
+      { key: 'selection.tournament', from: 3, to: 5 },
+    ])
+    expect(out.saved).toEqual(saved)
+    // The saved object is not mutated.
+    expect(saved.mutationRate).toBe(0.2)
+  })
+
+  it('accepts a flag that changes nothing, and a locked key given its saved value', () => {
+    const out = applyOverrides({ saved, overrides: { populationSize: 24, mutationRate: 0.2, seed: undefined }, locked: ['populationSize'] })
+    expect(out.changed).toEqual([])
+    expect(out.effective).toEqual(saved)
+  })
+
+  it('refuses unknown keys, type changes, locked keys and overrides without saved settings, with E_INVALID_OVERRIDE', () => {
+    expect(codeOf(() => applyOverrides({ saved, overrides: { mutationrate: 0.9 } }))).toMatchObject({ code: 'E_INVALID_OVERRIDE', data: { key: 'mutationrate', reason: 'unknown-setting' } })
+    expect(codeOf(() => applyOverrides({ saved, overrides: { 'selection.size': 2 } }))).toMatchObject({ data: { key: 'selection.size', reason: 'unknown-setting' } })
+    expect(codeOf(() => applyOverrides({ saved, overrides: { mutationRate: '0.9' } }))).toMatchObject({ data: { key: 'mutationRate', reason: 'type-mismatch', saved: 0.2, received: '0.9' } })
+    expect(codeOf(() => applyOverrides({ saved, overrides: { populationSize: 30 }, locked: ['populationSize'] }))).toMatchObject({ data: { key: 'populationSize', reason: 'locked', saved: 24, received: 30 } })
+    expect(codeOf(() => applyOverrides({ saved, overrides: { 'selection.tournament': 9 }, locked: ['selection'] }))).toMatchObject({ data: { reason: 'locked' } })
+    expect(codeOf(() => applyOverrides({ saved: null, overrides: { mutationRate: 0.9 } }))).toMatchObject({ data: { key: 'mutationRate', reason: 'no-settings' } })
+    expect(applyOverrides({ saved: null })).toEqual({ saved: null, effective: null, changed: [] })
+  })
+
+  it('compares settings by leaf path and formats trailer values', () => {
+    expect(settingChanges({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 3] }, d: 'x' })).toEqual([
+      { key: 'b.c', from: [1, 2], to: [1, 3] },
+      { key: 'd', from: undefined, to: 'x' },
+    ])
+    expect(settingChanges(null, { a: 1 })).toEqual([])
+    expect([...flattenJson({ a: { b: 1, c: {} }, d: null })]).toEqual([['a.b', 1], ['a.c', {}], ['d', null]])
+    expect(formatSettingChange({ key: 'mutationRate', from: 0.2, to: 0.9 })).toBe('mutationRate 0.2→0.9')
+    expect(formatSettingChange({ key: 'name', from: undefined, to: 'x'.repeat(200) }, 10)).toBe(`name (absent)→"xxxxxxxx…`)
+    expect(settingsOf({ settings: { a: 1 } })).toEqual({ a: 1 })
+    expect(settingsOf({ settings: [1] })).toBeNull()
+    expect(settingsOf(null)).toBeNull()
+  })
+})
+
+describe('resume({ overrides }) and the Settings-Changed trailer', () => {
+  it('returns saved and effective settings; the first commit with new settings says so, later ones do not', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir, schema: personaSchema, clock: fixedClock() })
+    const settings = { populationSize: 3, mutationRate: 0.2, seed: 7 }
+    for (let g = 0; g < 3; g++) await store.saveGeneration(g, population(3, g), { scores: [g, 1, 2], meta: { settings, rngState: 100 + g } })
+    // RNG state changes every generation; it is run state, not a setting.
+    expect(git(dir, 'log', '--format=%(trailers:key=Settings-Changed)', 'main').trim()).toBe('')
+
+    await store.branch('high-mutation', { from: 1, checkout: true })
+    const point = (await store.resume({ overrides: { mutationRate: 0.9, populationSize: 3 }, locked: ['populationSize'] }))!
+    expect(point.generation).toBe(1)
+    expect(point.settings).toEqual({ saved: settings, effective: { ...settings, mutationRate: 0.9 }, changed: [{ key: 'mutationRate', from: 0.2, to: 0.9 }] })
+    await store.saveGeneration(2, population(3, 9), { scores: [1, 1, 1], meta: { settings: point.settings.effective, rngState: 5 } })
+    const again = (await store.resume())!
+    expect(again.settings).toEqual({ saved: { ...settings, mutationRate: 0.9 }, effective: { ...settings, mutationRate: 0.9 }, changed: [] })
+    await store.saveGeneration(3, population(3, 10), { scores: [1, 1, 1], meta: { settings: again.settings.effective, rngState: 6 } })
+    const trailers = git(dir, 'log', '--format=%(trailers:key=Generation,valueonly,separator=)|%(trailers:key=Settings-Changed,valueonly,separator=;)', 'high-mutation').trim().split('\n')
+    expect(trailers).toEqual(['3|', '2|mutationRate 0.2→0.9', '1|', '0|'])
+
+    await expect(store.resume({ overrides: { populationSize: 5 }, locked: ['populationSize'] })).rejects.toMatchObject({ code: 'E_INVALID_OVERRIDE', caller: 'resume' })
+  })
+
+  it('diff reports the meta keys that differ, with the population and stats', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir, schema: personaSchema, clock: fixedClock() })
+    await store.saveGeneration(0, population(2, 0), { scores: [1, 2], meta: { settings: { mutationRate: 0.2, seed: 7 }, rngState: 1 } })
+    await store.saveGeneration(1, population(2, 0), { scores: [1, 3], meta: { settings: { mutationRate: 0.9, seed: 7 }, rngState: 2 } })
+    const d = await store.diff(0, 1)
+    expect(d.meta).toEqual([
+      { path: ['rngState'], old: 1, new: 2 },
+      { path: ['settings', 'mutationRate'], old: 0.2, new: 0.9 },
+    ])
+    expect(d.stats['score']!.delta.max).toBe(1)
+    expect(d.unchanged).toBe(2)
+  })
+})
