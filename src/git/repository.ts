@@ -17,6 +17,7 @@ import {
   type TreeEntry,
 } from './format.js'
 import { compareIndexEntries, decodeIndex, encodeIndex, entryFromStat, entryWithoutStat, type IndexEntry } from './index-file.js'
+import { createRepository } from './init.js'
 import { ObjectDatabase, type IsoFs } from './objects.js'
 import { RefStore } from './refs.js'
 
@@ -89,15 +90,13 @@ export class Repository {
     return new Repository(options)
   }
 
-  /** Creates `.git` with isomorphic-git, on `defaultBranch`. */
-  static async init(options: RepositoryOptions & { defaultBranch: string }): Promise<Repository> {
-    const repo = new Repository(options)
-    try {
-      await git.init({ fs: repo.isoFs, dir: options.dir, defaultBranch: options.defaultBranch })
-    } catch (err) {
-      throw ioError(err, repo.gitdir, 'initialise git repository in')
-    }
-    return repo
+  /**
+   * Creates `.git` on `defaultBranch`, complete with `config` (`section.key` values), atomically
+   * (see {@link createRepository}). `null` when another process published its `.git` first.
+   */
+  static async init(options: RepositoryOptions & { defaultBranch: string; config?: Record<string, string> }): Promise<Repository | null> {
+    const created = await createRepository({ fs: options.fs, dir: options.dir, defaultBranch: options.defaultBranch, sync: options.sync ?? true, ...(options.config ? { config: options.config } : {}) })
+    return created ? new Repository(options) : null
   }
 
   /** True when `dir/.git` is a git directory. */

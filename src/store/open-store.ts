@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import * as z from 'zod'
 import { InvalidArgumentError, NotAStoreError } from '../errors/index.js'
+import { inspectGitDir, removeUnfinishedInit, sweepInitTemps } from '../git/init.js'
 import { Repository } from '../git/repository.js'
 import { ioError, isNotFound, nodeStoreFs, readFileOrNull, type StoreFs } from '../io/fs.js'
 import { WriteLock, type WriteLockOptions } from '../io/lock.js'
@@ -110,57 +111,81 @@ async function openOrCreateRepository(
   adopt: boolean,
   durable: boolean,
 ): Promise<{ repo: Repository; importInPlace: boolean }> {
-  let names: string[] | null
+  // Twice at most: a first open that loses the race to publish `.git` opens the winner's.
+  for (let attempt = 0; ; attempt++) {
+    let names = await entriesOf(fs, dir)
+    if (names === null) {
+      try {
+        await fs.mkdir(dir, { recursive: true })
+      } catch (err) {
+        throw ioError(err, dir, 'create')
+      }
+      names = []
+    }
+    // A first open killed before publishing `.git` leaves only its temp directory behind.
+    names = await sweepInitTemps(fs, dir, names)
+    if (names.includes('.git')) {
+      const state = await inspectGitDir(fs, dir)
+      if (state === 'unfinished-init') {
+        // A `.git` with no HEAD, no object and no ref (an older evogit killed mid-init) holds
+        // nothing; the init is simply done again.
+        await removeUnfinishedInit(fs, dir)
+        names = names.filter((n) => n !== '.git')
+      } else if (state === 'link') {
+        throw new NotAStoreError(`${dir}/.git is a file (a worktree or submodule link); those are not supported as stores`, { dir, reason: 'unsupported .git' })
+      } else if (state === 'damaged') {
+        throw new NotAStoreError(`${dir}/.git has no HEAD but holds objects or refs: a damaged git repository, which evogit leaves as it is; restore .git/HEAD (git symbolic-ref HEAD refs/heads/main) to open it`, { dir, reason: 'damaged .git' })
+      } else if (state === 'repository') {
+        return { repo: await openExisting(fs, dir, names, adopt, durable), importInPlace: false }
+      }
+    }
+    if (names.length > 0 && !adopt) {
+      const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '')
+      throw new NotAStoreError(`${dir} is not empty and not a store (it contains ${shown}); use adopt (evogit init) to turn it into one`, { dir, reason: 'not empty' })
+    }
+    const created = await Repository.init({ fs, dir, defaultBranch, sync: durable, config: newStoreConfig(defaultBranch) })
+    if (created) return { repo: created, importInPlace: names.length > 0 }
+    if (attempt > 0) throw new NotAStoreError(`${dir}/.git appeared and vanished while opening; is another tool re-creating it?`, { dir, reason: 'unsupported .git' })
+  }
+}
+
+/** The names in `dir`, or `null` when it does not exist. */
+async function entriesOf(fs: StoreFs, dir: string): Promise<string[] | null> {
   try {
     const st = await fs.stat(dir)
     if (!st.isDirectory()) throw new NotAStoreError(`${dir} is a file, not a store directory`, { dir, reason: 'not a directory' })
-    names = await fs.readdir(dir)
+    return await fs.readdir(dir)
   } catch (err) {
     if (err instanceof NotAStoreError) throw err
     if (!isNotFound(err)) throw ioError(err, dir, 'open')
-    names = null
+    return null
   }
-  if (names === null) {
-    try {
-      await fs.mkdir(dir, { recursive: true })
-    } catch (err) {
-      throw ioError(err, dir, 'create')
-    }
-    return { repo: await initialise(fs, dir, defaultBranch, durable), importInPlace: false }
-  }
-  if (names.includes('.git')) {
-    if (!(await Repository.exists(fs, dir))) {
-      throw new NotAStoreError(`${dir}/.git is not a git directory (worktrees and submodules are not supported as stores)`, { dir, reason: 'unsupported .git' })
-    }
-    const repo = Repository.open({ fs, dir, sync: durable })
-    const version = await repo.getConfig('evogit.formatVersion')
-    if (version !== undefined) {
-      if (Number(version) > STORE_FORMAT_VERSION) {
-        throw new NotAStoreError(`${dir} was written by a newer evogit (store format ${version}); upgrade evogit to open it`, { dir, reason: `format ${version}` })
-      }
-      return { repo, importInPlace: false }
-    }
-    // A clone of a store (git clone does not copy .git/config) or a freshly `git init`ed directory.
-    if (adopt || (await looksLikeStore(repo)) || (await isEmptyRepository(repo, names))) {
-      await repo.setConfig('evogit.formatVersion', String(STORE_FORMAT_VERSION))
-      return { repo, importInPlace: false }
-    }
-    throw new NotAStoreError(`${dir} is a git repository that is not an evogit store; open it with adopt (evogit init) to make it one`, { dir, reason: 'unrelated git repository' })
-  }
-  if (names.length === 0) return { repo: await initialise(fs, dir, defaultBranch, durable), importInPlace: false }
-  if (!adopt) {
-    const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '')
-    throw new NotAStoreError(`${dir} is not empty and not a store (it contains ${shown}); use adopt (evogit init) to turn it into one`, { dir, reason: 'not empty' })
-  }
-  return { repo: await initialise(fs, dir, defaultBranch, durable), importInPlace: true }
 }
 
-async function initialise(fs: StoreFs, dir: string, defaultBranch: string, durable: boolean): Promise<Repository> {
-  const repo = await Repository.init({ fs, dir, defaultBranch, sync: durable })
-  await repo.setConfig('evogit.formatVersion', String(STORE_FORMAT_VERSION))
-  // The branch a store started on never counts as forked from another one.
-  await repo.setConfig('evogit.rootBranch', defaultBranch)
-  return repo
+async function openExisting(fs: StoreFs, dir: string, names: string[], adopt: boolean, durable: boolean): Promise<Repository> {
+  const repo = Repository.open({ fs, dir, sync: durable })
+  const version = await repo.getConfig('evogit.formatVersion')
+  if (version !== undefined) {
+    if (Number(version) > STORE_FORMAT_VERSION) {
+      throw new NotAStoreError(`${dir} was written by a newer evogit (store format ${version}); upgrade evogit to open it`, { dir, reason: `format ${version}` })
+    }
+    return repo
+  }
+  // A clone of a store (git clone does not copy .git/config) or a freshly `git init`ed directory.
+  if (adopt || (await looksLikeStore(repo)) || (await isEmptyRepository(repo, names))) {
+    await repo.setConfig('evogit.formatVersion', String(STORE_FORMAT_VERSION))
+    return repo
+  }
+  throw new NotAStoreError(`${dir} is a git repository that is not an evogit store; open it with adopt (evogit init) to make it one`, { dir, reason: 'unrelated git repository' })
+}
+
+/** What a new store's config holds besides git's core section, written before `.git` is published. */
+function newStoreConfig(defaultBranch: string): Record<string, string> {
+  return {
+    'evogit.formatVersion': String(STORE_FORMAT_VERSION),
+    // The branch a store started on never counts as forked from another one.
+    'evogit.rootBranch': defaultBranch,
+  }
 }
 
 async function looksLikeStore(repo: Repository): Promise<boolean> {
