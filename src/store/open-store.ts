@@ -3,6 +3,7 @@ import * as z from 'zod'
 import { InvalidArgumentError, NotAStoreError } from '../errors/index.js'
 import { inspectGitDir, removeUnfinishedInit, sweepInitTemps } from '../git/init.js'
 import { Repository } from '../git/repository.js'
+import { mkdirp } from '../io/atomic.js'
 import { ioError, isNotFound, nodeStoreFs, readFileOrNull, type StoreFs } from '../io/fs.js'
 import { WriteLock, type WriteLockOptions } from '../io/lock.js'
 import { keyOrderFor } from '../model/canonical-json.js'
@@ -115,11 +116,7 @@ async function openOrCreateRepository(
   for (let attempt = 0; ; attempt++) {
     let names = await entriesOf(fs, dir)
     if (names === null) {
-      try {
-        await fs.mkdir(dir, { recursive: true })
-      } catch (err) {
-        throw ioError(err, dir, 'create')
-      }
+      await mkdirp(fs, dir)
       names = []
     }
     // A first open killed before publishing `.git` leaves only its temp directory behind.
