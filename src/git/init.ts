@@ -21,7 +21,7 @@ export type GitDirState =
   | 'unfinished-init'
   /** A `.git` directory without HEAD that holds objects or refs: damaged, and not ours to touch. */
   | 'damaged'
-  /** A `.git` file: a worktree or submodule link. */
+  /** A `.git` file (a worktree or submodule link), or anything else that is not a directory. */
   | 'link'
 
 /** Options of {@link createRepository}. */
@@ -78,8 +78,9 @@ export async function createRepository(options: CreateRepositoryOptions): Promis
 export async function inspectGitDir(fs: StoreFs, dir: string): Promise<GitDirState> {
   const gitdir = `${dir}/.git`
   try {
-    const st = await fs.lstat(gitdir)
-    if (!st.isDirectory()) return st.isFile() ? 'link' : 'damaged'
+    // stat, not lstat: a `.git` that is a symlink to a git directory has always opened.
+    const st = await fs.stat(gitdir)
+    if (!st.isDirectory()) return 'link'
   } catch (err) {
     if (isNotFound(err)) return 'absent'
     throw ioError(err, gitdir, 'inspect')

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { join, parse, resolve } from 'node:path'
 import * as z from 'zod'
 import { InvalidArgumentError, NotAStoreError } from '../errors/index.js'
 import { inspectGitDir, removeUnfinishedInit, sweepInitTemps } from '../git/init.js'
@@ -136,6 +136,7 @@ async function openOrCreateRepository(
         return { repo: await openExisting(fs, dir, names, adopt, durable), importInPlace: false }
       }
     }
+    refuseRoot(dir)
     if (names.length > 0 && !adopt) {
       const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '')
       throw new NotAStoreError(`${dir} is not empty and not a store (it contains ${shown}); use adopt (evogit init) to turn it into one`, { dir, reason: 'not empty' })
@@ -155,7 +156,18 @@ async function entriesOf(fs: StoreFs, dir: string): Promise<string[] | null> {
   } catch (err) {
     if (err instanceof NotAStoreError) throw err
     if (!isNotFound(err)) throw ioError(err, dir, 'open')
-    return null
+  }
+  // A symbolic link whose target is missing: creating the store "there" would fail with EEXIST
+  // or land wherever the link points; say what it is instead.
+  const link = await fs.readlink(dir).catch(() => null)
+  if (link !== null) throw new NotAStoreError(`${dir} is a symbolic link to ${link}, which does not exist; create that directory or point --dir elsewhere`, { dir, reason: 'dangling symlink' })
+  return null
+}
+
+/** The file-system root holds the whole machine: never made a store, even with adopt. */
+function refuseRoot(dir: string): void {
+  if (parse(dir).root === dir) {
+    throw new NotAStoreError(`${dir} is the root of the file system; a store needs a directory of its own (for example ${join(dir, 'runs', 'exp1')})`, { dir, reason: 'root directory' })
   }
 }
 
