@@ -2,7 +2,7 @@ import git from 'isomorphic-git'
 import http from 'isomorphic-git/http/node'
 import { RemoteError, RemoteRejectedError } from '../errors/index.js'
 import { maskUrl, scrub, SCRUB_MIN_LENGTH, secretsOf } from '../model/url-credentials.js'
-import type { Repository } from './repository.js'
+import { repoCore, type Repository } from './repository.js'
 
 /** Credentials for a remote, asked for when needed and never written anywhere. */
 export interface RemoteAuth {
@@ -55,9 +55,9 @@ export async function pushRef(repo: Repository, access: RemoteAccess, ref: strin
   const auth = authOptions(access)
   try {
     const result = await git.push({
-      fs: repo.isoFs,
+      fs: repoCore(repo).isoFs,
       http,
-      gitdir: repo.gitdir,
+      gitdir: repoCore(repo).gitdir,
       url: access.url,
       ref,
       remoteRef: ref,
@@ -82,9 +82,9 @@ export async function fetchBranch(repo: Repository, access: RemoteAccess, remote
   const auth = authOptions(access)
   try {
     const result = await git.fetch({
-      fs: repo.isoFs,
+      fs: repoCore(repo).isoFs,
       http,
-      gitdir: repo.gitdir,
+      gitdir: repoCore(repo).gitdir,
       url: access.url,
       remote,
       ref: branch,

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/index.js'
-import { nativeGitVersion, objectStoreSize, repack, type ObjectStoreSize } from '../git/compact.js'
+import { nativeGitVersion, type ObjectStoreSize } from '../git/compact.js'
 import type { StoreContext } from './context.js'
 
 /** Options of {@link compact}. */
@@ -74,7 +74,7 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
   }
   const repo = ctx.repo
   return ctx.lock.run(async () => {
-    const before = await objectStoreSize(repo.fs, repo.gitdir)
+    const before = await repo.objectStoreSize()
     const git = await nativeGitVersion(gitBinary)
     if (git.version === null) {
       return {
@@ -88,14 +88,9 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
       }
     }
     const started = performance.now()
-    try {
-      await repack({ gitBinary, gitdir: repo.gitdir, window, depth, maxPackSize })
-    } finally {
-      // Old packs are gone and loose objects moved: whatever we cached about them is stale.
-      repo.objects.forgetPacks()
-    }
+    await repo.repack({ gitBinary, window, depth, maxPackSize })
     const seconds = (performance.now() - started) / 1000
-    const after = await objectStoreSize(repo.fs, repo.gitdir)
+    const after = await repo.objectStoreSize()
     return {
       compacted: true,
       nativeGit: true,

@@ -1,4 +1,3 @@
-import git from 'isomorphic-git'
 import { InvalidArgumentError } from '../errors/index.js'
 import { assertRefName } from '../model/refname.js'
 import { credentialsIn, maskUrl } from '../model/url-credentials.js'
@@ -38,7 +37,7 @@ export async function setRemote(options: SetRemoteOptions): Promise<void> {
     })
   }
   const { repo, lock } = options.ctx
-  await lock.run(() => git.addRemote({ fs: repo.isoFs, gitdir: repo.gitdir, remote: name, url, force: true }))
+  await lock.run(() => repo.addRemote(name, url))
 }
 
 /** Accepts http(s) URLs only: that is what isomorphic-git speaks, and what keeps `file:` or `ext::` tricks out. */
