@@ -1,6 +1,6 @@
 import type { ImportProgress } from '../index.js'
-import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, lstatSync, statSync } from 'node:fs'
+import { join, parse, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { NotAStoreError } from '../errors/index.js'
 import { stringifyExact } from '../model/lossless-json.js'
@@ -74,7 +74,8 @@ export function commandContext(io: Io, command: Command): CommandContext {
     now: new Date(),
     async open(options = {}) {
       const dir = options.dir === undefined ? globals.dir : resolve(io.cwd, options.dir)
-      if (!options.create && !options.adopt && !existsSync(join(dir, '.git'))) {
+      // A file, a dangling link or `/` get the library's own, more precise refusal below.
+      if (!options.create && !options.adopt && !existsSync(join(dir, '.git')) && isPlainDirectoryOrMissing(dir)) {
         throw new NotAStoreError(`${dir} is not an evogit store`, { dir, reason: 'no store' })
       }
       const schema = await loadSchema({ spec: globals.schema, cwd: io.cwd })
@@ -124,4 +125,19 @@ export function examples(...lines: string[]): string {
 export async function refLabel(store: CliStore, ref: string | undefined): Promise<string> {
   if (ref !== undefined) return ref
   return (await store.currentBranch()) ?? 'HEAD'
+}
+
+/** True for a directory (not the file-system root) or a path where nothing, not even a dangling link, exists. */
+function isPlainDirectoryOrMissing(dir: string): boolean {
+  if (parse(dir).root === dir) return false
+  try {
+    return statSync(dir).isDirectory()
+  } catch {
+    try {
+      lstatSync(dir)
+      return false
+    } catch {
+      return true
+    }
+  }
 }

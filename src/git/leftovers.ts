@@ -243,6 +243,14 @@ async function findGitTempFiles(fs: StoreFs, dir: string): Promise<string[]> {
     if (!/^[0-9a-f]{2}$/.test(fanout)) continue
     for (const name of await list(`.git/objects/${fanout}`)) if (name.endsWith(TEMP_SUFFIX)) found.push(`.git/objects/${fanout}/${name}`)
   }
+  // Refs too (a fetch killed while isomorphic-git wrote refs/remotes/<r>/HEAD left one there).
+  const walkRefs = async (rel: string): Promise<void> => {
+    for (const name of await list(rel)) {
+      if (name.endsWith(TEMP_SUFFIX)) found.push(`${rel}/${name}`)
+      else if ((await fs.stat(`${dir}/${rel}/${name}`).catch(() => null))?.isDirectory()) await walkRefs(`${rel}/${name}`)
+    }
+  }
+  await walkRefs('.git/refs')
   return found
 }
 

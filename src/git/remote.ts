@@ -1,6 +1,7 @@
 import git from 'isomorphic-git'
 import http from 'isomorphic-git/http/node'
 import { RemoteError, RemoteRejectedError } from '../errors/index.js'
+import { maskUrl, scrub, SCRUB_MIN_LENGTH, secretsOf } from '../model/url-credentials.js'
 import { repoCore, type Repository } from './repository.js'
 
 /** Credentials for a remote, asked for when needed and never written anywhere. */
@@ -17,19 +18,41 @@ export interface RemoteAccess {
   headers?: Record<string, string>
 }
 
-/** URLs as shown in messages and errors: any `user:password@` is masked, so logs never carry credentials. */
+/**
+ * URLs as shown in messages and errors: the userinfo becomes `***@` and token-like query
+ * parameters `…=***`, so logs never carry credentials but still name the host.
+ */
 export function redactUrl(url: string): string {
-  // Up to the last `@`: a password may itself contain `@` or `/` when not percent-encoded.
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^#?]*@/i, '$1***@')
+  return maskUrl(url)
 }
 
-/** The credentials and headers isomorphic-git should send, for push and fetch alike. */
-function authOptions(access: RemoteAccess): { onAuth?: RemoteAccess['onAuth']; headers?: Record<string, string> } {
-  return { ...(access.onAuth ? { onAuth: access.onAuth } : {}), ...(access.headers ? { headers: access.headers } : {}) }
+/**
+ * The credentials and headers isomorphic-git should send, for push and fetch alike, and every
+ * secret they and the URL hold, so an error can be scrubbed of them whatever shape it quotes
+ * them in (a server's error page may echo the request).
+ */
+function authOptions(access: RemoteAccess): { options: { onAuth?: RemoteAccess['onAuth']; headers?: Record<string, string> }; secrets: Set<string> } {
+  const secrets = new Set(secretsOf(access.url))
+  const keep = (value: string | undefined) => {
+    if (value !== undefined && value.length >= SCRUB_MIN_LENGTH) secrets.add(value)
+  }
+  const remember = (auth: RemoteAuth | undefined) => {
+    keep(auth?.password)
+    for (const value of Object.values(auth?.headers ?? {})) keep(value)
+    return auth
+  }
+  for (const value of Object.values(access.headers ?? {})) keep(value)
+  const onAuth = access.onAuth
+  const options = {
+    ...(onAuth ? { onAuth: async (url: string) => remember(await onAuth(url)) } : {}),
+    ...(access.headers ? { headers: access.headers } : {}),
+  }
+  return { options, secrets }
 }
 
 /** Pushes one ref over smart HTTP; a non-fast-forward is refused by the remote and reported, never forced. */
 export async function pushRef(repo: Repository, access: RemoteAccess, ref: string): Promise<void> {
+  const auth = authOptions(access)
   try {
     const result = await git.push({
       fs: repoCore(repo).isoFs,
@@ -39,11 +62,14 @@ export async function pushRef(repo: Repository, access: RemoteAccess, ref: strin
       ref,
       remoteRef: ref,
       force: false,
-      ...authOptions(access),
+      ...auth.options,
     })
-    if (!result.ok) throw new RemoteRejectedError(`${redactUrl(access.url)} refused ${ref}: ${result.error ?? 'unknown reason'}`, { ref, url: redactUrl(access.url), reason: result.error ?? 'unknown' })
+    if (!result.ok) {
+      const reason = scrub(result.error ?? 'unknown reason', [...auth.secrets])
+      throw new RemoteRejectedError(`${redactUrl(access.url)} refused ${ref}: ${reason}`, { ref, url: redactUrl(access.url), reason })
+    }
   } catch (err) {
-    throw remoteError(err, access.url, ref)
+    throw remoteError(err, access.url, ref, auth.secrets)
   }
 }
 
@@ -53,6 +79,7 @@ export async function pushRef(repo: Repository, access: RemoteAccess, ref: strin
  * fetches tags only on a full fetch, and shared runs need their tags.
  */
 export async function fetchBranch(repo: Repository, access: RemoteAccess, remote: string, branch: string): Promise<string | null> {
+  const auth = authOptions(access)
   try {
     const result = await git.fetch({
       fs: repoCore(repo).isoFs,
@@ -63,25 +90,28 @@ export async function fetchBranch(repo: Repository, access: RemoteAccess, remote
       ref: branch,
       singleBranch: false,
       tags: true,
-      ...authOptions(access),
+      ...auth.options,
     })
     if (result.fetchHead === null) return null
   } catch (err) {
-    throw remoteError(err, access.url, `refs/heads/${branch}`)
+    throw remoteError(err, access.url, `refs/heads/${branch}`, auth.secrets)
   }
   return repo.refs.resolve(`refs/remotes/${remote}/${branch}`)
 }
 
-function remoteError(err: unknown, url: string, ref: string): Error {
+function remoteError(err: unknown, url: string, ref: string, secrets: Set<string>): Error {
   if (err instanceof RemoteRejectedError || err instanceof RemoteError) return err
   const code = (err as { code?: string }).code
-  const message = err instanceof Error ? err.message : String(err)
+  const message = scrub(err instanceof Error ? err.message : String(err), [...secrets])
+  // isomorphic-git's error keeps the server's response and the request URL in its data and
+  // stack; the cause we attach is a scrubbed copy, so logging `err.cause` leaks nothing either.
+  const cause = Object.assign(new Error(message), { name: err instanceof Error ? err.name : 'Error', ...(code === undefined ? {} : { code }) })
   if (code === 'PushRejectedError') {
     return new RemoteRejectedError(
       `${redactUrl(url)} has commits on ${ref} that this store does not; pull first — nothing was overwritten`,
       { ref, url: redactUrl(url), reason: message },
-      { cause: err },
+      { cause },
     )
   }
-  return new RemoteError(`could not reach ${redactUrl(url)} for ${ref}: ${message.replace(url, redactUrl(url))}`, { url: redactUrl(url), reason: message.replace(url, redactUrl(url)) }, { cause: err })
+  return new RemoteError(`could not reach ${redactUrl(url)} for ${ref}: ${message}`, { url: redactUrl(url), reason: message }, { cause })
 }

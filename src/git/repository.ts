@@ -8,6 +8,7 @@ import type { CommitData, TagData, TreeEntry } from './format.js'
 import type { IndexEntry } from './index-file.js'
 import { checkGraph, newGraphWalk, type GraphWalk, type ObjectProblem } from './graph-check.js'
 import { IndexManager } from './index-manager.js'
+import { createRepository } from './init.js'
 import { repairLeftovers, type RepairResult } from './leftovers.js'
 import type { ObjectDatabase } from './objects.js'
 import type { RefStore } from './refs.js'
@@ -73,16 +74,13 @@ export class Repository {
     return new Repository(options)
   }
 
-  /** Creates `.git` with isomorphic-git, on `defaultBranch`. */
-  static async init(options: RepositoryOptions & { defaultBranch: string }): Promise<Repository> {
-    const repo = new Repository(options)
-    const core = repoCore(repo)
-    try {
-      await git.init({ fs: core.isoFs, dir: options.dir, defaultBranch: options.defaultBranch })
-    } catch (err) {
-      throw ioError(err, core.gitdir, 'initialise git repository in')
-    }
-    return repo
+  /**
+   * Creates `.git` on `defaultBranch`, complete with `config` (`section.key` values), atomically
+   * (see {@link createRepository}). `null` when another process published its `.git` first.
+   */
+  static async init(options: RepositoryOptions & { defaultBranch: string; config?: Record<string, string> }): Promise<Repository | null> {
+    const created = await createRepository({ fs: options.fs, dir: options.dir, defaultBranch: options.defaultBranch, sync: options.sync ?? true, ...(options.config ? { config: options.config } : {}) })
+    return created ? new Repository(options) : null
   }
 
   /** True when `dir/.git` is a git directory. */

@@ -68,7 +68,28 @@ export async function mkdirp(fs: StoreFs, dir: string): Promise<void> {
   try {
     await fs.mkdir(dir, { recursive: true })
   } catch (err) {
-    throw ioError(err, dir, 'create directory')
+    if (errnoOf(err) !== 'ENOENT') throw ioError(err, dir, 'create directory')
+    // Node's recursive mkdir reports ENOENT for any failure under an existing parent (a
+    // read-only mount, a full disk, no permission), which would tell the user a path is missing.
+    // One level at a time, the real reason comes out.
+    try {
+      await mkdirOneByOne(fs, dir)
+    } catch (real) {
+      throw ioError(real, dir, 'create directory')
+    }
+  }
+}
+
+async function mkdirOneByOne(fs: StoreFs, dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir)
+  } catch (err) {
+    if (errnoOf(err) === 'EEXIST') return
+    if (errnoOf(err) !== 'ENOENT' || dirname(dir) === dir) throw err
+    await mkdirOneByOne(fs, dirname(dir))
+    await fs.mkdir(dir).catch((again: unknown) => {
+      if (errnoOf(again) !== 'EEXIST') throw again
+    })
   }
 }
 

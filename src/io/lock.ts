@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { basename } from 'node:path'
-import { open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
+import { open, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import lockfile from 'proper-lockfile'
 import { StoreLockedError } from '../errors/index.js'
@@ -157,24 +157,43 @@ export class WriteLock {
       if (release) {
         const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), start: processStart(process.pid), nonce: randomBytes(6).toString('hex') }
         const held = { release, owner, compromised }
+        // proper-lockfile calls the lock compromised (and stops refreshing it) once the
+        // directory's mtime is not the one it set; a file created inside changes that mtime
+        // whenever the clock ticked since mkdir, which under load it often has. Our release then
+        // left the lock behind, to be waited out for staleMs. Restore the mtime after each write.
+        const keepingMtime = async (write: () => Promise<void>) => {
+          const before = await stat(this.lockDir).catch(() => null)
+          await write()
+          if (before) await utimes(this.lockDir, before.atime, before.mtime).catch(() => undefined)
+        }
         try {
           // One small write: a SIGKILL cannot tear a single write(2), and a reader that finds no
           // owner yet just treats the lock as live until it goes stale.
           if (takeover && this.recover) {
-            await writeFile(`${this.lockDir}/owner.json`, JSON.stringify({ ...owner, recovering: takeover.since ?? 0 }))
+            const recovering = takeover.since ?? 0
+            await keepingMtime(() => writeFile(`${this.lockDir}/owner.json`, JSON.stringify({ ...owner, recovering })))
             // Best effort: a leftover we cannot clean must not stop the caller's write; verify reports it.
             await this.recover(takeover).catch(() => undefined)
             // Replaced by rename, so a reader never sees an empty owner file mid-rewrite.
-            await writeFile(`${this.lockDir}/owner.next`, JSON.stringify(owner))
-            await rename(`${this.lockDir}/owner.next`, `${this.lockDir}/owner.json`)
+            await keepingMtime(async () => {
+              await writeFile(`${this.lockDir}/owner.next`, JSON.stringify(owner))
+              await rename(`${this.lockDir}/owner.next`, `${this.lockDir}/owner.json`)
+            })
           } else {
-            await writeFile(`${this.lockDir}/owner.json`, JSON.stringify(owner))
+            await keepingMtime(() => writeFile(`${this.lockDir}/owner.json`, JSON.stringify(owner)))
           }
           await unlink(claim).catch(() => undefined)
         } catch (err) {
+          // A full disk can refuse even the small owner file. The directory is ours (we created
+          // it, and our live claim keeps others from breaking it), but release() only removes a
+          // lock that names us: remove it here, before the claim, or it would linger ownerless.
+          if ((await this.owner())?.nonce === owner.nonce) await this.release(held)
+          else {
+            await held.release().catch(() => undefined)
+            await rm(this.lockDir, { recursive: true, force: true }).catch(() => undefined)
+          }
           await unlink(claim).catch(() => undefined)
-          await this.release(held)
-          throw err
+          throw ioError(err, this.lockDir, 'take the write lock')
         }
         return held
       }

@@ -1,8 +1,10 @@
-import { resolve } from 'node:path'
+import { join, parse, resolve } from 'node:path'
 import * as z from 'zod'
 import { InvalidArgumentError, NotAStoreError } from '../errors/index.js'
+import { inspectGitDir, removeUnfinishedInit, sweepInitTemps } from '../git/init.js'
 import { Repository } from '../git/repository.js'
 import { ensureStoreExcludes } from '../git/exclude.js'
+import { mkdirp } from '../io/atomic.js'
 import { ioError, isNotFound, nodeStoreFs, type StoreFs } from '../io/fs.js'
 import { WriteLock, type WriteLockOptions } from '../io/lock.js'
 import { keyOrderFor } from '../model/canonical-json.js'
@@ -139,59 +141,92 @@ async function openOrCreateRepository(
   durable: boolean,
   precheck: () => Promise<void>,
 ): Promise<{ repo: Repository; importInPlace: boolean }> {
-  let names: string[] | null
+  // Twice at most: a first open that loses the race to publish `.git` opens the winner's.
+  for (let attempt = 0; ; attempt++) {
+    let names = await entriesOf(fs, dir)
+    if (names === null) {
+      await mkdirp(fs, dir)
+      names = []
+    }
+    // A first open killed before publishing `.git` leaves only its temp directory behind.
+    names = await sweepInitTemps(fs, dir, names)
+    if (names.includes('.git')) {
+      const state = await inspectGitDir(fs, dir)
+      if (state === 'unfinished-init') {
+        // A `.git` with no HEAD, no object and no ref (an older evogit killed mid-init) holds
+        // nothing; the init is simply done again.
+        await removeUnfinishedInit(fs, dir)
+        names = names.filter((n) => n !== '.git')
+      } else if (state === 'link') {
+        throw new NotAStoreError(`${dir}/.git is a file (a worktree or submodule link); those are not supported as stores`, { dir, reason: 'unsupported .git' })
+      } else if (state === 'damaged') {
+        throw new NotAStoreError(`${dir}/.git has no HEAD but holds objects or refs: a damaged git repository, which evogit leaves as it is; restore .git/HEAD (git symbolic-ref HEAD refs/heads/main) to open it`, { dir, reason: 'damaged .git' })
+      } else if (state === 'repository') {
+        // Adopting again finishes an adopt that failed or was interrupted: the generations not yet committed.
+        return { repo: await openExisting(fs, dir, names, adopt, durable), importInPlace: adopt }
+      }
+    }
+    refuseRoot(dir)
+    if (names.length > 0 && !adopt) {
+      const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '')
+      throw new NotAStoreError(`${dir} is not empty and not a store (it contains ${shown}); use adopt (evogit init --adopt) to turn it into one`, { dir, reason: 'not empty' })
+    }
+    // Every file is validated before `.git` exists, so a refused adopt leaves the directory as it was.
+    if (names.length > 0) await precheck()
+    const created = await Repository.init({ fs, dir, defaultBranch, sync: durable, config: newStoreConfig(defaultBranch) })
+    if (created) return { repo: created, importInPlace: names.length > 0 }
+    if (attempt > 0) throw new NotAStoreError(`${dir}/.git appeared and vanished while opening; is another tool re-creating it?`, { dir, reason: 'unsupported .git' })
+  }
+}
+
+/** The names in `dir`, or `null` when it does not exist. */
+async function entriesOf(fs: StoreFs, dir: string): Promise<string[] | null> {
   try {
     const st = await fs.stat(dir)
     if (!st.isDirectory()) throw new NotAStoreError(`${dir} is a file, not a store directory`, { dir, reason: 'not a directory' })
-    names = await fs.readdir(dir)
+    return await fs.readdir(dir)
   } catch (err) {
     if (err instanceof NotAStoreError) throw err
     if (!isNotFound(err)) throw ioError(err, dir, 'open')
-    names = null
   }
-  if (names === null) {
-    try {
-      await fs.mkdir(dir, { recursive: true })
-    } catch (err) {
-      throw ioError(err, dir, 'create')
-    }
-    return { repo: await initialise(fs, dir, defaultBranch, durable), importInPlace: false }
-  }
-  if (names.includes('.git')) {
-    if (!(await Repository.exists(fs, dir))) {
-      throw new NotAStoreError(`${dir}/.git is not a git directory (worktrees and submodules are not supported as stores)`, { dir, reason: 'unsupported .git' })
-    }
-    const repo = Repository.open({ fs, dir, sync: durable })
-    const version = await repo.getConfig('evogit.formatVersion')
-    if (version !== undefined) {
-      if (Number(version) > STORE_FORMAT_VERSION) {
-        throw new NotAStoreError(`${dir} was written by a newer evogit (store format ${version}); upgrade evogit to open it`, { dir, reason: `format ${version}` })
-      }
-      // Adopting again finishes an adopt that failed or was interrupted: the generations not yet committed.
-      return { repo, importInPlace: adopt }
-    }
-    // A clone of a store (git clone does not copy .git/config) or a freshly `git init`ed directory.
-    if (adopt || (await looksLikeStore(repo)) || (await isEmptyRepository(repo, names))) {
-      await repo.setConfig('evogit.formatVersion', String(STORE_FORMAT_VERSION))
-      return { repo, importInPlace: adopt }
-    }
-    throw new NotAStoreError(`${dir} is a git repository that is not an evogit store; open it with adopt (evogit init --adopt) to make it one`, { dir, reason: 'unrelated git repository' })
-  }
-  if (names.length === 0) return { repo: await initialise(fs, dir, defaultBranch, durable), importInPlace: false }
-  if (!adopt) {
-    const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '')
-    throw new NotAStoreError(`${dir} is not empty and not a store (it contains ${shown}); use adopt (evogit init --adopt) to turn it into one`, { dir, reason: 'not empty' })
-  }
-  await precheck()
-  return { repo: await initialise(fs, dir, defaultBranch, durable), importInPlace: true }
+  // A symbolic link whose target is missing: creating the store "there" would fail with EEXIST
+  // or land wherever the link points; say what it is instead.
+  const link = await fs.readlink(dir).catch(() => null)
+  if (link !== null) throw new NotAStoreError(`${dir} is a symbolic link to ${link}, which does not exist; create that directory or point --dir elsewhere`, { dir, reason: 'dangling symlink' })
+  return null
 }
 
-async function initialise(fs: StoreFs, dir: string, defaultBranch: string, durable: boolean): Promise<Repository> {
-  const repo = await Repository.init({ fs, dir, defaultBranch, sync: durable })
-  await repo.setConfig('evogit.formatVersion', String(STORE_FORMAT_VERSION))
-  // The branch a store started on never counts as forked from another one.
-  await repo.setConfig('evogit.rootBranch', defaultBranch)
-  return repo
+/** The file-system root holds the whole machine: never made a store, even with adopt. */
+function refuseRoot(dir: string): void {
+  if (parse(dir).root === dir) {
+    throw new NotAStoreError(`${dir} is the root of the file system; a store needs a directory of its own (for example ${join(dir, 'runs', 'exp1')})`, { dir, reason: 'root directory' })
+  }
+}
+
+async function openExisting(fs: StoreFs, dir: string, names: string[], adopt: boolean, durable: boolean): Promise<Repository> {
+  const repo = Repository.open({ fs, dir, sync: durable })
+  const version = await repo.getConfig('evogit.formatVersion')
+  if (version !== undefined) {
+    if (Number(version) > STORE_FORMAT_VERSION) {
+      throw new NotAStoreError(`${dir} was written by a newer evogit (store format ${version}); upgrade evogit to open it`, { dir, reason: `format ${version}` })
+    }
+    return repo
+  }
+  // A clone of a store (git clone does not copy .git/config) or a freshly `git init`ed directory.
+  if (adopt || (await looksLikeStore(repo)) || (await isEmptyRepository(repo, names))) {
+    await repo.setConfig('evogit.formatVersion', String(STORE_FORMAT_VERSION))
+    return repo
+  }
+  throw new NotAStoreError(`${dir} is a git repository that is not an evogit store; open it with adopt (evogit init --adopt) to make it one`, { dir, reason: 'unrelated git repository' })
+}
+
+/** What a new store's config holds besides git's core section, written before `.git` is published. */
+function newStoreConfig(defaultBranch: string): Record<string, string> {
+  return {
+    'evogit.formatVersion': String(STORE_FORMAT_VERSION),
+    // The branch a store started on never counts as forked from another one.
+    'evogit.rootBranch': defaultBranch,
+  }
 }
 
 async function looksLikeStore(repo: Repository): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/index.js'
 import { assertRefName } from '../model/refname.js'
+import { credentialsIn, maskUrl } from '../model/url-credentials.js'
 import type { StoreContext } from './context.js'
 
 /** The arguments of {@link setRemote}. */
@@ -24,11 +25,15 @@ export interface SetRemoteOptions {
 export async function setRemote(options: SetRemoteOptions): Promise<void> {
   const name = assertRefName(options.name, 'branch')
   const url = checkedUrl(options.url)
-  if (/^[a-z]+:\/\/[^/]*@/i.test(url)) {
-    throw new InvalidArgumentError('`url` contains credentials; evogit never stores them in .git/config — give them at push/pull time instead (EVOGIT_TOKEN for the CLI, onAuth in the library)', {
+  // Userinfo and token-like query or fragment parameters (`?access_token=`, `?sig=`) are all
+  // credentials: .git/config is readable by every tool and often copied around.
+  const credentials = credentialsIn(url)
+  if (credentials.length > 0) {
+    const where = credentials.map((c) => (c.where === 'userinfo' ? 'user:password@' : 'query' in c.where ? `query parameter ${c.where.query}` : `fragment parameter ${c.where.fragment}`))
+    throw new InvalidArgumentError(`\`url\` carries credentials (${[...new Set(where)].join(', ')}): ${maskUrl(url)}; evogit never stores them in .git/config — give them at push/pull time instead (EVOGIT_TOKEN for the CLI, onAuth or headers in the library)`, {
       parameter: 'url',
-      expected: 'a URL without user:password@',
-      received: 'a URL with credentials',
+      expected: 'a URL without user:password@ or token-like query parameters',
+      received: maskUrl(url),
     })
   }
   const { repo, lock } = options.ctx
@@ -38,7 +43,8 @@ export async function setRemote(options: SetRemoteOptions): Promise<void> {
 /** Accepts http(s) URLs only: that is what isomorphic-git speaks, and what keeps `file:` or `ext::` tricks out. */
 export function checkedUrl(url: unknown): string {
   if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/i.test(url)) {
-    throw new InvalidArgumentError(`\`url\` must be an http(s) git URL, received ${JSON.stringify(url)}`, { parameter: 'url', expected: 'http(s)://…', received: String(url) })
+    const shown = typeof url === 'string' ? maskUrl(url) : String(url)
+    throw new InvalidArgumentError(`\`url\` must be an http(s) git URL, received ${JSON.stringify(shown)}`, { parameter: 'url', expected: 'http(s)://…', received: shown })
   }
   return url
 }

@@ -9,7 +9,7 @@ const author = { name: 't', email: 't@t', timestamp: 1_767_225_600, timezoneOffs
 
 async function freshRepo(): Promise<{ dir: string; repo: Repository }> {
   const dir = tempDir()
-  const repo = await Repository.init({ fs: nodeStoreFs, dir, defaultBranch: 'main' })
+  const repo = (await Repository.init({ fs: nodeStoreFs, dir, defaultBranch: 'main' }))!
   return { dir, repo }
 }
 

@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path'
 /** The compiled library the child processes import (`npm test` builds it before vitest runs). */
 export const DIST = resolve(import.meta.dirname, '../../dist')
 export const WRITER = join(import.meta.dirname, 'fixtures', 'writer.mjs')
+/** The per-operation worker of the kill suites (kill-ops.test.ts). */
+export const OP_WRITER = join(import.meta.dirname, 'fixtures', 'op-writer.mjs')
 
 /** Builds dist/ when a developer runs vitest directly without `npm test`. */
 export function ensureBuilt(): void {
@@ -22,11 +24,16 @@ export interface Writer {
   waitFor(prefix: string): Promise<string>
   /** Resolves when the child has exited, with its exit code and signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>
+  /** SIGKILLs the child (with `group`, its whole process group: native git it started dies too). */
+  kill(): void
 }
 
-/** Starts `writer.mjs` with the given arguments. */
-export function startWriter(args: string[]): Writer {
-  const child = spawn(process.execPath, [WRITER, DIST, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * Starts `writer.mjs` (or `script`) with the given arguments. With `group`, the child leads its
+ * own process group, as a job under a scheduler does, so {@link Writer.kill} takes its children along.
+ */
+export function startWriter(args: string[], options: { script?: string; group?: boolean } = {}): Writer {
+  const child = spawn(process.execPath, [options.script ?? WRITER, DIST, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: options.group === true })
   const lines: string[] = []
   const waiters: { prefix: string; resolve: (l: string) => void; reject: (e: Error) => void }[] = []
   let buffered = ''
@@ -57,6 +64,17 @@ export function startWriter(args: string[]): Writer {
     child,
     lines,
     exited,
+    kill: () => {
+      if (options.group && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL')
+          return
+        } catch {
+          // the group is gone already
+        }
+      }
+      child.kill('SIGKILL')
+    },
     waitFor: (prefix) => {
       const seen = lines.find((l) => l.startsWith(prefix))
       if (seen !== undefined) return Promise.resolve(seen)
