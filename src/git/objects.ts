@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { deflate as deflateCb, deflateSync, inflateSync } from 'node:zlib'
-import git from 'isomorphic-git'
 import { CorruptObjectError } from '../errors/index.js'
 import { fsyncPath, writeFileAtomic } from '../io/atomic.js'
 import { errnoOf, ioError, isNotFound, nodeStoreFs, type StoreFs } from '../io/fs.js'
+import { isoGit } from './isomorphic.js'
 import { PackReader, UnsupportedPackError } from './pack.js'
 
 const deflate = promisify(deflateCb)
@@ -235,7 +235,7 @@ export class ObjectDatabase {
     }
     if (!rescan) return null
     try {
-      const result = await git.readObject({ fs: this.isoFs, gitdir: this.gitdir, oid, format: 'content', cache: this.packCache })
+      const result = await (await isoGit()).readObject({ fs: this.isoFs, gitdir: this.gitdir, oid, format: 'content', cache: this.packCache })
       return { type: result.type as ObjectType, content: Buffer.from(result.object as Uint8Array) }
     } catch (err) {
       if ((err as { code?: string }).code === 'NotFoundError') return null

@@ -1,7 +1,12 @@
-import git from 'isomorphic-git'
-import http from 'isomorphic-git/http/node'
 import { RemoteError, RemoteRejectedError } from '../errors/index.js'
+import { isoGit } from './isomorphic.js'
 import type { Repository } from './repository.js'
+
+/** isomorphic-git's node HTTP client, loaded with it: only push and pull need either. */
+async function client() {
+  const [git, http] = await Promise.all([isoGit(), import('isomorphic-git/http/node').then((m) => m.default)])
+  return { git, http }
+}
 
 /** Credentials for a remote, asked for when needed and never written anywhere. */
 export interface RemoteAuth {
@@ -31,6 +36,7 @@ function authOptions(access: RemoteAccess): { onAuth?: RemoteAccess['onAuth']; h
 /** Pushes one ref over smart HTTP; a non-fast-forward is refused by the remote and reported, never forced. */
 export async function pushRef(repo: Repository, access: RemoteAccess, ref: string): Promise<void> {
   try {
+    const { git, http } = await client()
     const result = await git.push({
       fs: repo.isoFs,
       http,
@@ -54,6 +60,7 @@ export async function pushRef(repo: Repository, access: RemoteAccess, ref: strin
  */
 export async function fetchBranch(repo: Repository, access: RemoteAccess, remote: string, branch: string): Promise<string | null> {
   try {
+    const { git, http } = await client()
     const result = await git.fetch({
       fs: repo.isoFs,
       http,

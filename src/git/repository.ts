@@ -1,6 +1,5 @@
 import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import git from 'isomorphic-git'
 import { CorruptObjectError, StoreIOError, UnsupportedIndexError } from '../errors/index.js'
 import { fsyncPath, mkdirp, replaceUnderLock, tempPathFor, writeAndSync, writeFileAtomic } from '../io/atomic.js'
 import { errnoOf, ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
@@ -17,6 +16,8 @@ import {
   type TreeEntry,
 } from './format.js'
 import { compareIndexEntries, decodeIndex, encodeIndex, entryFromStat, entryWithoutStat, type IndexEntry } from './index-file.js'
+import { canonicalConfigName, parseGitConfig } from './config.js'
+import { isoGit } from './isomorphic.js'
 import { ObjectDatabase, type IsoFs } from './objects.js'
 import { RefStore } from './refs.js'
 
@@ -93,7 +94,7 @@ export class Repository {
   static async init(options: RepositoryOptions & { defaultBranch: string }): Promise<Repository> {
     const repo = new Repository(options)
     try {
-      await git.init({ fs: repo.isoFs, dir: options.dir, defaultBranch: options.defaultBranch })
+      await (await isoGit()).init({ fs: repo.isoFs, dir: options.dir, defaultBranch: options.defaultBranch })
     } catch (err) {
       throw ioError(err, repo.gitdir, 'initialise git repository in')
     }
@@ -113,15 +114,15 @@ export class Repository {
 
   /** Reads a git config value (repository-local config only). */
   async getConfig(path: string): Promise<string | undefined> {
-    const value = (await git.getConfig({ fs: this.isoFs, gitdir: this.gitdir, path })) as unknown
-    if (typeof value === 'string') return value
-    return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined
+    // Read by our own parser: isomorphic-git would be loaded on every open just for this.
+    const raw = await readFileOrNull(this.fs, `${this.gitdir}/config`)
+    return raw === null ? undefined : parseGitConfig(raw.toString('utf8')).get(canonicalConfigName(path))
   }
 
   /** Sets a git config value. Only called when a store is created or adopted, never on the save path. */
   async setConfig(path: string, value: string): Promise<void> {
     try {
-      await git.setConfig({ fs: this.isoFs, gitdir: this.gitdir, path, value })
+      await (await isoGit()).setConfig({ fs: this.isoFs, gitdir: this.gitdir, path, value })
     } catch (err) {
       throw ioError(err, `${this.gitdir}/config`, 'write')
     }
@@ -130,7 +131,7 @@ export class Repository {
   /** The full id of an abbreviated one, or `null` when none (or more than one) matches. */
   async expandOid(short: string): Promise<string | null> {
     try {
-      return await git.expandOid({ fs: this.isoFs, gitdir: this.gitdir, oid: short })
+      return await (await isoGit()).expandOid({ fs: this.isoFs, gitdir: this.gitdir, oid: short })
     } catch {
       return null
     }

@@ -1,5 +1,5 @@
-import git from 'isomorphic-git'
 import { InvalidArgumentError } from '../errors/index.js'
+import { isoGit } from '../git/isomorphic.js'
 import { assertRefName } from '../model/refname.js'
 import type { StoreContext } from './context.js'
 
@@ -33,6 +33,7 @@ export async function setRemote(options: SetRemoteOptions): Promise<void> {
     })
   }
   const { repo, lock } = options.ctx
+  const git = await isoGit()
   await lock.run(() => git.addRemote({ fs: repo.isoFs, gitdir: repo.gitdir, remote: name, url, force: true }))
 }
 
