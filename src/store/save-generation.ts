@@ -1,5 +1,6 @@
 import { DetachedHeadError, DirtyWorkingTreeError, GenerationExistsError, InvalidArgumentError, RefNotFoundError } from '../errors/index.js'
 import { assertRefName } from '../model/refname.js'
+import { savePhaseClock } from './save-phases.js'
 import { ObjectDatabase } from '../git/objects.js'
 import { canonicalJson, keyOrderFor } from '../model/canonical-json.js'
 import { formatCommitMessage, parseCommitMessage } from '../model/commit-message.js'
@@ -95,17 +96,22 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   if (typeof overwrite !== 'boolean') {
     throw new InvalidArgumentError(`\`overwrite\` must be a boolean, received ${typeof overwrite}`, { parameter: 'overwrite', expected: 'boolean', received: typeof overwrite })
   }
+  const phase = savePhaseClock() // `bench --breakdown` only; a no-op otherwise
   // Everything that can be refused is checked before the lock is taken and before any write.
   const individuals = validatePopulation({ populationSchema: ctx.populationSchema, population: options.population, generation, context: `generation ${generation}` })
+  phase('validate')
   const objectives = normalizeScores({ population: individuals, scores: options.scores, score: options.score })
   const stats = summarizeAll(objectives)
   const meta = JSON.parse(canonicalJson(options.meta ?? null, undefined, 'meta')) as unknown
+  phase('scores, stats, meta')
   const populationBytes = Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation))
+  phase('serialize')
   const file = generationFileName(generation)
   const metaPath = sidecarPath(generation)
   const repo = ctx.repo
 
   return ctx.lock.run(async () => {
+    phase('lock acquire')
     const target = await targetBranch(ctx, options.branch)
     const head = target.head
     const branch = target.name
@@ -136,6 +142,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
         )
       }
     }
+    phase('read HEAD, parent, index, working tree')
     const now = ctx.clock()
     if (!(now instanceof Date) || !Number.isFinite(now.getTime())) {
       throw new InvalidArgumentError('`clock` must return a valid Date', { parameter: 'clock', expected: 'a valid Date', received: String(now) })
@@ -153,6 +160,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     }
     const sidecarBytes = Buffer.from(canonicalJson(sidecar, SIDECAR_ORDER, 'sidecar'))
 
+    phase('sidecar')
     // Hash first, so deflating into the object store and writing the working-tree copy (both in
     // libuv's thread pool) run side by side; every fsync waits for one parallel round below.
     const defer = { deferSync: true }
@@ -172,6 +180,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       await repo.discardFiles(prepared)
       throw failure.reason
     }
+    phase('blobs and working files')
     let moved = false
     try {
       // Trees and the commit are built in memory and their writes run side by side.
@@ -188,11 +197,14 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
         },
         batch,
       )
+      phase('trees and commit')
       await repo.objects.drain()
       // Everything the new ref will point at, and the copies we rename after it, is durable first.
       await Promise.all([repo.objects.flush(), repo.syncPrepared(prepared)])
+      phase('fsync objects and files')
       await repo.refs.update(head.ref, commit, head.oid, { sync: repo.sync })
       moved = true
+      phase('ref update')
       const warnings: string[] = []
       if (target.checkedOut) {
         try {
@@ -204,6 +216,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
           warnings.push(`generation ${generation} is committed, but the working tree or index was not updated (${(err as Error).message}); run \`evogit verify --repair\``)
         }
       }
+      phase('rename files, index')
       return {
         generation,
         commit,
