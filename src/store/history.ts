@@ -145,12 +145,21 @@ export async function isAncestor(ctx: StoreContext, ancestor: string, descendant
 export async function bestScoreOn(ctx: StoreContext, tip: string): Promise<number | null> {
   let best: number | null = null
   await walkFirstParent(ctx, tip, ({ info }) => {
-    if (!info) return
-    const primary = primaryObjective(info.stats)
-    const max = primary === null ? null : (info.stats[primary]?.max ?? null)
-    if (max !== null && (best === null || max > best)) best = max
+    best = betterScore(best, generationBest(info))
   })
   return best
+}
+
+/** The best primary score one generation commit records (`null` for none, or a hand-made commit). Shared with the branch-summary cache. */
+export function generationBest(info: GenerationCommitInfo | null): number | null {
+  if (!info) return null
+  const primary = primaryObjective(info.stats)
+  return primary === null ? null : (info.stats[primary]?.max ?? null)
+}
+
+/** The better of two best scores, either possibly `null`. */
+export function betterScore(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b)
 }
 
 /** What `branch` recorded about where a branch forked; kept in `.git/evogit/branches.json` (not pushed, so clones fall back to the graph). */
