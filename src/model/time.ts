@@ -16,6 +16,11 @@ function dateFns() {
 
 /** ISO 8601 in UTC with milliseconds, e.g. `2026-11-24T03:24:28.123Z`, whatever the machine's time zone. */
 export function formatUtc(date: Date): string {
+  // The log formats one time per commit, and date-fns's format costs ~0.1 ms a call (a tenth of a
+  // second for 1000 entries). For years 0–9999 toISOString is exactly this format; date-fns
+  // keeps the rest (where toISOString would write a six-digit signed year).
+  const year = date.getUTCFullYear()
+  if (year >= 0 && year <= 9999) return date.toISOString()
   const { format, UTCDate } = dateFns()
   return format(new UTCDate(date.getTime()), "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 }

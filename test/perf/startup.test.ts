@@ -72,3 +72,21 @@ describe('commandNameOf', () => {
     expect(commandNameOf([])).toBeUndefined()
   })
 })
+
+describe('formatUtc', () => {
+  it('writes what date-fns writes, for every year its fast path covers and beyond', async () => {
+    const { format } = await import('date-fns/format')
+    const { UTCDate } = await import('@date-fns/utc')
+    const { formatUtc } = await import('../../src/model/time.js')
+    const viaDateFns = (d: Date) => format(new UTCDate(d.getTime()), "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+    const fc = await import('fast-check')
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(0, 0, 1) - 86_400_000 * 366 * 10, max: Date.UTC(12000, 0, 1) }), (ms) => {
+        const d = new Date(ms)
+        expect(formatUtc(d)).toBe(viaDateFns(d))
+      }),
+      { numRuns: 2000 },
+    )
+    for (const d of [new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)), new Date(Date.UTC(10000, 0, 1)), new Date(0)]) expect(formatUtc(d)).toBe(viaDateFns(d))
+  })
+})
