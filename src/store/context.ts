@@ -2,6 +2,7 @@ import type * as z from 'zod'
 import { RefNotFoundError } from '../errors/index.js'
 import type { Repository } from '../git/repository.js'
 import type { WriteLock } from '../io/lock.js'
+import type { AutoCompactOptions } from './auto-compact.js'
 import type { KeyOrder } from '../model/canonical-json.js'
 import { assertRefName } from '../model/refname.js'
 
@@ -23,6 +24,8 @@ export interface StoreContext<T = unknown> {
   readonly lock: WriteLock
   /** The field `diff` matches individuals by, when the caller names none. */
   readonly diffKey: string | undefined
+  /** Background compaction after every N saves (`openStore({ autoCompact })`). */
+  readonly autoCompact?: AutoCompactOptions
 }
 
 /** A commit a read operation should look at, and how the caller named it (for messages). */

@@ -7,6 +7,7 @@ import { WriteLock, type WriteLockOptions } from '../io/lock.js'
 import { keyOrderFor } from '../model/canonical-json.js'
 import { EVOGIT_DIR } from '../model/generation-id.js'
 import { anyIndividualSchema } from '../model/population.js'
+import { checkedAutoCompact, type AutoCompactOptions } from './auto-compact.js'
 import type { Author, StoreContext } from './context.js'
 import { importGenerations, type ImportProgress } from './import-generations.js'
 import { repairStore } from './repair.js'
@@ -42,6 +43,11 @@ export interface OpenStoreOptions<S extends z.ZodType = typeof anyIndividualSche
   durable?: boolean
   /** The cross-process write lock's timeouts. */
   lock?: WriteLockOptions
+  /**
+   * Compact in the background after every `every` saves (incremental, see `compact`), outside the
+   * save's critical path: a save never waits for it longer than a lock hand-over.
+   */
+  autoCompact?: AutoCompactOptions
   /** With `adopt`: called after each generation imported in place (for a progress bar). */
   onAdoptProgress?: (progress: ImportProgress) => void
   /**
@@ -78,6 +84,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
   if (!(schema instanceof z.ZodType)) {
     throw new InvalidArgumentError('`schema` must be a zod schema', { parameter: 'schema', expected: 'a zod schema', received: typeof schema })
   }
+  const autoCompact = checkedAutoCompact(options.autoCompact)
   const fs = options.fs ?? nodeStoreFs
   const dir = resolve(options.dir)
   const defaultBranch = options.defaultBranch ?? 'main'
@@ -94,6 +101,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     // A lock taken over from a crashed writer first repairs what that writer left behind.
     lock: new WriteLock(repo.gitdir, options.lock, async (takeover) => void (await repairStore({ repo, takeover }))),
     diffKey: options.key,
+    ...(autoCompact ? { autoCompact } : {}),
   }
   await ctx.lock.recoverIfAbandoned()
   // A checkout or rollback that crashed half-way left a journal; finish it under the write lock.
