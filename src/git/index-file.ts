@@ -3,8 +3,10 @@ import type { BigIntStats } from 'node:fs'
 import { compareBytes } from './format.js'
 
 /**
- * One entry of `.git/index` (version 2). The stat fields let native git skip re-hashing files
- * we wrote; zeroed stat fields are also valid and just make git look at the content.
+ * One entry of `.git/index`. The stat fields let native git skip re-hashing files we wrote;
+ * zeroed stat fields are also valid and just make git look at the content. The flags evogit does
+ * not interpret are kept as read, so rewriting the index never changes what the user asked git
+ * for (`update-index --assume-unchanged`, `--skip-worktree`, `add -N`).
  */
 export interface IndexEntry {
   readonly path: string
@@ -19,7 +21,20 @@ export interface IndexEntry {
   readonly ino: number
   readonly uid: number
   readonly gid: number
+  /** The assume-valid bit (0x8000, `--assume-unchanged`) of the entry's flags; 0 or absent when unset. */
+  readonly assumeValid?: number
+  /** The version 3 extended flags: skip-worktree (0x4000), intent-to-add (0x2000); 0 or absent when none. */
+  readonly extendedFlags?: number
 }
+
+/** The assume-valid bit of an entry's 16-bit flags. */
+export const ASSUME_VALID = 0x8000
+const EXTENDED = 0x4000
+/** Extended flags: `--skip-worktree` and `add -N`. */
+export const SKIP_WORKTREE = 0x4000
+export const INTENT_TO_ADD = 0x2000
+/** Extended flags git defines; an entry with any other bit set is refused rather than guessed at. */
+const KNOWN_EXTENDED = SKIP_WORKTREE | INTENT_TO_ADD
 
 const entryBytes = new WeakMap<IndexEntry, Buffer>()
 
@@ -56,24 +71,31 @@ function encodeEntry(e: IndexEntry): Buffer {
   let cached = entryBytes.get(e)
   if (cached) return cached
   const name = Buffer.from(e.path)
-  // 62 bytes of fixed fields, the name, then 1 to 8 NULs so the entry length is a multiple of 8.
-  const length = Math.ceil((62 + name.length + 1) / 8) * 8
+  const extended = (e.extendedFlags ?? 0) !== 0
+  const fixed = extended ? 64 : 62
+  // The fixed fields, the name, then 1 to 8 NULs so the entry length is a multiple of 8.
+  const length = Math.ceil((fixed + name.length + 1) / 8) * 8
   const buf = Buffer.alloc(length)
   const fields = [e.ctimeSec, e.ctimeNsec, e.mtimeSec, e.mtimeNsec, e.dev, e.ino, e.mode, e.uid, e.gid, e.size]
   for (let i = 0; i < fields.length; i++) buf.writeUInt32BE(fields[i]! >>> 0, i * 4)
   buf.write(e.oid, 40, 'hex')
-  buf.writeUInt16BE(Math.min(name.length, 0xfff), 60)
-  name.copy(buf, 62)
+  buf.writeUInt16BE(((e.assumeValid ?? 0) & ASSUME_VALID) | (extended ? EXTENDED : 0) | Math.min(name.length, 0xfff), 60)
+  if (extended) buf.writeUInt16BE(e.extendedFlags!, 62)
+  name.copy(buf, fixed)
   entryBytes.set(e, buf)
   cached = buf
   return cached
 }
 
-/** Serialises sorted entries as an index version 2 file, checksum included. */
+/**
+ * Serialises sorted entries as an index file, checksum included: version 2, or version 3 when an
+ * entry has extended flags (version 2 cannot hold them, and dropping them would turn an `add -N`
+ * into a staged empty file).
+ */
 export function encodeIndex(entries: readonly IndexEntry[]): Buffer {
   const header = Buffer.alloc(12)
   header.write('DIRC', 0, 'latin1')
-  header.writeUInt32BE(2, 4)
+  header.writeUInt32BE(entries.some((e) => (e.extendedFlags ?? 0) !== 0) ? 3 : 2, 4)
   header.writeUInt32BE(entries.length, 8)
   const parts: Buffer[] = [header]
   let length = 12
@@ -113,6 +135,9 @@ export function decodeIndex(buf: Buffer): DecodedIndex {
     const flags = buf.readUInt16BE(start + 60)
     const extended = version >= 3 && (flags & 0x4000) !== 0
     const stage = (flags >> 12) & 0x3
+    if (extended && start + 64 > end) return { ok: false, reason: 'it is truncated' }
+    const extendedFlags = extended ? buf.readUInt16BE(start + 62) : 0
+    if ((extendedFlags & ~KNOWN_EXTENDED) !== 0) return { ok: false, reason: `an entry has extended flags 0x${extendedFlags.toString(16)} that evogit does not know` }
     let cursor = start + 62 + (extended ? 2 : 0)
     let name: Buffer
     if (version === 4) {
@@ -153,6 +178,8 @@ export function decodeIndex(buf: Buffer): DecodedIndex {
       size: buf.readUInt32BE(start + 36),
       oid: buf.toString('hex', start + 40, start + 60),
       path,
+      ...(flags & ASSUME_VALID ? { assumeValid: ASSUME_VALID } : {}),
+      ...(extendedFlags !== 0 ? { extendedFlags } : {}),
     })
   }
   if (conflicted.length > 0) return { ok: false, reason: 'a merge is in progress (the index has conflicted files)', conflicted: [...new Set(conflicted)] }
@@ -161,6 +188,9 @@ export function decodeIndex(buf: Buffer): DecodedIndex {
     const signature = buf.toString('latin1', off, off + 4)
     if (signature === 'link') return { ok: false, reason: 'it is a split index (core.splitIndex)' }
     if (signature === 'sdir') return { ok: false, reason: 'it is a sparse index' }
+    // git's rule: an extension whose name starts with a capital is an optional cache (TREE, UNTR,
+    // FSMN …) that may be dropped on rewrite; any other one is required and cannot be.
+    if (!/^[A-Z]/.test(signature)) return { ok: false, reason: `it has the index extension ${JSON.stringify(signature)}, which evogit cannot keep` }
     off += 8 + buf.readUInt32BE(off + 4)
   }
   return { ok: true, entries }

@@ -6,6 +6,7 @@ import { CorruptObjectError } from '../errors/index.js'
 import { fsyncPath, writeFileAtomic } from '../io/atomic.js'
 import { errnoOf, ioError, isNotFound, nodeStoreFs, type StoreFs } from '../io/fs.js'
 import { isoGit } from './isomorphic.js'
+import type { GitObject, IsoFs, ObjectType } from './object-types.js'
 import { PackReader, UnsupportedPackError } from './pack.js'
 
 const deflate = promisify(deflateCb)
@@ -29,19 +30,7 @@ export function compressionLevel(size: number): number {
  */
 const SYNC_DEFLATE_LIMIT = 64 << 10
 
-/** The four kinds of git object. */
-export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag'
-
-/** An object's type and raw content (without git's `type size\0` header). */
-export interface GitObject {
-  type: ObjectType
-  content: Buffer
-}
-
-/** isomorphic-git's fs adapter shape: it wants an object with a `promises` member. */
-export interface IsoFs {
-  promises: StoreFs
-}
+export type { GitObject, IsoFs, ObjectType } from './object-types.js'
 
 /**
  * Reads and writes git objects. Writes are loose objects hashed with node:crypto, deflated with

@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib'
 import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
-import type { GitObject, ObjectType } from './objects.js'
+import type { GitObject, ObjectType } from './object-types.js'
 
 /**
  * Reads objects from the packs native git writes (`git gc`, `git repack`, `evogit compact`),

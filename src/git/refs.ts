@@ -1,8 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import { dirname } from 'node:path'
 import { ConcurrentUpdateError, StoreLockedError } from '../errors/index.js'
-import { mkdirp, replaceUnderLock } from '../io/atomic.js'
 import { errnoOf, ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
+import { LockFile, type LockFileOptions } from '../io/lock-file.js'
 import { isoGit } from './isomorphic.js'
 import type { IsoFs } from './objects.js'
 
@@ -74,12 +72,8 @@ export class RefStore {
    * Throws {@link ConcurrentUpdateError} when another writer moved it first, so no commit is lost.
    */
   async update(ref: string, next: string, expected: string | null, options: { sync?: boolean } = {}): Promise<void> {
-    const path = `${this.gitdir}/${ref}`
-    const handle = await this.takeRefLock(`${path}.lock`)
-    await replaceUnderLock(
-      this.fs,
-      path,
-      handle,
+    const lock = await LockFile.acquire(this.fs, `${this.gitdir}/${ref}`, REF_LOCK)
+    await lock.update(
       async () => {
         const actual = await this.resolve(ref)
         if (actual !== expected) {
@@ -96,9 +90,8 @@ export class RefStore {
 
   /** Points HEAD at a branch (`ref: refs/heads/x`), atomically and under HEAD.lock. */
   async setHead(ref: string): Promise<void> {
-    const path = `${this.gitdir}/HEAD`
-    const handle = await this.takeRefLock(`${path}.lock`)
-    await replaceUnderLock(this.fs, path, handle, () => `ref: ${ref}\n`, { sync: true, action: 'update HEAD' })
+    const lock = await LockFile.acquire(this.fs, `${this.gitdir}/HEAD`, REF_LOCK)
+    await lock.commit(`ref: ${ref}\n`, { sync: true, action: 'update HEAD' })
   }
 
   /**
@@ -107,10 +100,8 @@ export class RefStore {
    */
   async remove(ref: string, expected: string): Promise<void> {
     const path = `${this.gitdir}/${ref}`
-    const lockPath = `${path}.lock`
-    const handle = await this.takeRefLock(lockPath)
+    const lock = await LockFile.acquire(this.fs, path, REF_LOCK)
     try {
-      await handle.close()
       const actual = await this.resolve(ref)
       if (actual !== expected) throw new ConcurrentUpdateError(`${shortRef(ref)} moved; not deleting it`, { ref, expected, actual })
       await this.removeFromPackedRefs(ref)
@@ -118,7 +109,7 @@ export class RefStore {
         if (!isNotFound(err)) throw ioError(err, path, 'delete ref')
       })
     } finally {
-      await this.fs.unlink(lockPath).catch(() => undefined)
+      await lock.rollback()
     }
   }
 
@@ -126,11 +117,8 @@ export class RefStore {
     const path = `${this.gitdir}/packed-refs`
     if ((await readFileOrNull(this.fs, path)) === null) return
     // Read under git's lock, so a concurrent `git pack-refs` cannot slip a change in between.
-    const handle = await this.takeRefLock(`${path}.lock`)
-    await replaceUnderLock(
-      this.fs,
-      path,
-      handle,
+    const lock = await LockFile.acquire(this.fs, path, REF_LOCK)
+    await lock.update(
       async () => {
         const lines = ((await readFileOrNull(this.fs, path)) ?? Buffer.alloc(0)).toString('utf8').split('\n')
         const kept: string[] = []
@@ -147,28 +135,19 @@ export class RefStore {
       { sync: true, action: 'rewrite' },
     )
   }
+}
 
-  /** git waits briefly for a ref lock (core.filesRefLockTimeout); so do we, then give up with a typed error. */
-  private async takeRefLock(lockPath: string) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.fs.open(lockPath, 'wx', 0o644)
-      } catch (err) {
-        const code = errnoOf(err)
-        if (code === 'ENOENT') {
-          await mkdirp(this.fs, dirname(lockPath))
-          continue
-        }
-        if (code !== 'EEXIST') throw ioError(err, lockPath, 'lock ref')
-        if (attempt >= 40) {
-          throw new StoreLockedError(`${lockPath} exists: another git process is updating this ref, or one crashed (remove the file if no git command is running)`, {
-            dir: lockPath,
-          })
-        }
-        await sleep(25)
-      }
-    }
-  }
+/**
+ * git waits briefly for a ref lock (core.filesRefLockTimeout); so do we, then give up with a typed
+ * error. A ref in a new namespace (refs/evogit/archive/…) needs its directory made first.
+ */
+const REF_LOCK: LockFileOptions = {
+  attempts: 40,
+  delayMs: 25,
+  mkdir: true,
+  action: 'lock ref',
+  busy: (lockPath) =>
+    new StoreLockedError(`${lockPath} exists: another git process is updating this ref, or one crashed (remove the file if no git command is running)`, { dir: lockPath }),
 }
 
 /** `refs/heads/main` → `main`, for messages. */

@@ -1,6 +1,6 @@
 import { RemoteError, RemoteRejectedError } from '../errors/index.js'
 import { isoGit } from './isomorphic.js'
-import type { Repository } from './repository.js'
+import { repoCore, type Repository } from './repository.js'
 
 /** isomorphic-git's node HTTP client, loaded with it: only push and pull need either. */
 async function client() {
@@ -38,9 +38,9 @@ export async function pushRef(repo: Repository, access: RemoteAccess, ref: strin
   try {
     const { git, http } = await client()
     const result = await git.push({
-      fs: repo.isoFs,
+      fs: repoCore(repo).isoFs,
       http,
-      gitdir: repo.gitdir,
+      gitdir: repoCore(repo).gitdir,
       url: access.url,
       ref,
       remoteRef: ref,
@@ -62,9 +62,9 @@ export async function fetchBranch(repo: Repository, access: RemoteAccess, remote
   try {
     const { git, http } = await client()
     const result = await git.fetch({
-      fs: repo.isoFs,
+      fs: repoCore(repo).isoFs,
       http,
-      gitdir: repo.gitdir,
+      gitdir: repoCore(repo).gitdir,
       url: access.url,
       remote,
       ref: branch,

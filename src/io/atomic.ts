@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
-import type { FileHandle } from 'node:fs/promises'
 import { errnoOf, ioError, type StoreFs } from './fs.js'
 
 /** Every temp file we create ends with this, so repair can recognise (and only remove) our own leftovers. */
@@ -83,43 +82,5 @@ export async function fsyncPath(fs: StoreFs, path: string): Promise<void> {
     throw ioError(err, path, 'fsync')
   } finally {
     await handle?.close()
-  }
-}
-
-/**
- * Finishes git's own lockfile protocol for `path`, whose `<path>.lock` the caller created
- * exclusively and passes open (so native git and evogit exclude each other): `produce` runs while
- * the lock is held and returns the new content, or `null` to leave the file as it is; the
- * content is written, fsynced and renamed over `path`. The lock file is gone afterwards, whatever
- * happened. Typed errors from `produce` (a failed compare-and-swap) pass through unchanged.
- */
-export async function replaceUnderLock(
-  fs: StoreFs,
-  path: string,
-  handle: FileHandle,
-  produce: () => Promise<Uint8Array | string | null> | Uint8Array | string | null,
-  options: { sync: boolean; action: string },
-): Promise<boolean> {
-  const lockPath = `${path}.lock`
-  let renamed = false
-  try {
-    let data: Uint8Array | string | null
-    try {
-      data = await produce()
-      if (data !== null) {
-        await handle.writeFile(data)
-        if (options.sync) await handle.sync()
-      }
-    } finally {
-      await handle.close()
-    }
-    if (data === null) return false
-    await fs.rename(lockPath, path)
-    renamed = true
-    return true
-  } catch (err) {
-    throw ioError(err, path, options.action)
-  } finally {
-    if (!renamed) await fs.unlink(lockPath).catch(() => undefined)
   }
 }

@@ -1,5 +1,3 @@
-import { writeFileAtomic } from '../io/atomic.js'
-import { readFileOrNull } from '../io/fs.js'
 import type { StoreContext } from './context.js'
 import type { BranchSummary } from './history-types.js'
 import { betterScore, generationBest, generationsAt, walkFirstParent } from './history.js'
@@ -38,10 +36,6 @@ interface SummaryCache {
 const VERSION = 2
 const MAX_ENTRIES = 512
 
-function cachePath(ctx: StoreContext): string {
-  return `${ctx.repo.gitdir}/evogit/summaries.json`
-}
-
 function isCache(value: unknown): value is SummaryCache {
   if (typeof value !== 'object' || value === null) return false
   const v = value as Partial<SummaryCache>
@@ -69,8 +63,8 @@ export class BranchSummaries {
   static async open(ctx: StoreContext): Promise<BranchSummaries> {
     let cache: SummaryCache = { version: VERSION, tips: {}, onLine: {}, forks: {} }
     try {
-      const raw = await readFileOrNull(ctx.repo.fs, cachePath(ctx))
-      const parsed = raw === null ? null : (JSON.parse(raw.toString('utf8')) as unknown)
+      const raw = await ctx.repo.storeFiles.read('summaries.json')
+      const parsed = raw === null ? null : (JSON.parse(raw) as unknown)
       if (isCache(parsed)) cache = parsed
     } catch {
       // Unreadable or torn: it is only a cache; rebuild it.
@@ -143,6 +137,6 @@ export class BranchSummaries {
     if (!this.changed) return
     const cache: SummaryCache = { version: VERSION, tips: trimmed(this.cache.tips), onLine: trimmed(this.cache.onLine), forks: trimmed(this.cache.forks) }
     // Not fsynced: losing it to a power cut costs one rebuild, never a wrong answer.
-    await writeFileAtomic(this.ctx.repo.fs, cachePath(this.ctx), JSON.stringify(cache), { mkdir: true, sync: false }).catch(() => undefined)
+    await this.ctx.repo.storeFiles.write('summaries.json', JSON.stringify(cache), { sync: false }).catch(() => undefined)
   }
 }

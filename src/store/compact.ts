@@ -1,7 +1,5 @@
 import { InvalidArgumentError } from '../errors/index.js'
-import { currentTips, listPacks, mergePacks, nativeGitVersion, objectStoreSize, packNew, packsToRollUp, prunePacked, removePack, repack, type ObjectStoreSize } from '../git/compact.js'
-import { writeFileAtomic } from '../io/atomic.js'
-import { readFileOrNull } from '../io/fs.js'
+import { nativeGitVersion, type ObjectStoreSize } from '../git/compact.js'
 import type { StoreContext } from './context.js'
 
 /** Options of {@link compact}. */
@@ -95,7 +93,7 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
     if (incremental !== null) return incremental
   }
   return ctx.lock.run(async () => {
-    const before = await objectStoreSize(repo.fs, repo.gitdir)
+    const before = await repo.objectStoreSize()
     const git = await nativeGitVersion(gitBinary)
     if (git.version === null) {
       return {
@@ -110,16 +108,11 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
       }
     }
     const started = performance.now()
-    const tips = await currentTips(gitBinary, repo.gitdir)
-    try {
-      await repack({ gitBinary, gitdir: repo.gitdir, window, depth, maxPackSize })
-      await writeRecord(ctx, tips)
-    } finally {
-      // Old packs are gone and loose objects moved: whatever we cached about them is stale.
-      repo.objects.forgetPacks()
-    }
+    const tips = await repo.currentTips(gitBinary)
+    await repo.repack({ gitBinary, window, depth, maxPackSize })
+    await writeRecord(ctx, tips)
     const seconds = (performance.now() - started) / 1000
-    const after = await objectStoreSize(repo.fs, repo.gitdir)
+    const after = await repo.objectStoreSize()
     return {
       compacted: true,
       nativeGit: true,
@@ -133,15 +126,11 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
   })
 }
 
-/** Where the tips packed by the last compaction are kept: the next one starts from them. */
-function recordPath(ctx: StoreContext): string {
-  return `${ctx.repo.gitdir}/evogit/compacted.json`
-}
-
+/** The tips packed by the last compaction (`.git/evogit/compacted.json`): the next one starts from them. */
 async function readRecord(ctx: StoreContext): Promise<string[] | null> {
   try {
-    const raw = await readFileOrNull(ctx.repo.fs, recordPath(ctx))
-    const parsed = raw === null ? null : (JSON.parse(raw.toString('utf8')) as { tips?: unknown })
+    const raw = await ctx.repo.storeFiles.read('compacted.json')
+    const parsed = raw === null ? null : (JSON.parse(raw) as { tips?: unknown })
     const tips = parsed?.tips
     return Array.isArray(tips) && tips.every((t) => typeof t === 'string' && /^[0-9a-f]{40}$/.test(t)) ? (tips as string[]) : null
   } catch {
@@ -151,7 +140,7 @@ async function readRecord(ctx: StoreContext): Promise<string[] | null> {
 
 async function writeRecord(ctx: StoreContext, tips: string[]): Promise<void> {
   // Not fsynced: a lost record only makes the next compaction a full one.
-  await writeFileAtomic(ctx.repo.fs, recordPath(ctx), `${JSON.stringify({ tips })}\n`, { mkdir: true, sync: false })
+  await ctx.repo.storeFiles.write('compacted.json', `${JSON.stringify({ tips })}\n`, { sync: false })
 }
 
 /**
@@ -168,30 +157,18 @@ async function compactIncrementally(
   const repo = ctx.repo
   const git = await nativeGitVersion(options.gitBinary)
   if (git.version === null) return null
-  const before = await objectStoreSize(repo.fs, repo.gitdir)
+  const before = await repo.objectStoreSize()
   const started = performance.now()
-  const tips = await currentTips(options.gitBinary, repo.gitdir)
-  try {
-    await packNew({ gitBinary: options.gitBinary, gitdir: repo.gitdir, window: options.window, depth: options.depth, since: options.since })
-  } catch {
-    return null
-  }
-  const merged = packsToRollUp(await listPacks(repo.fs, repo.gitdir))
-  const result = merged.length > 0 ? await mergePacks(options.gitBinary, repo.gitdir, merged) : null
-  await ctx.lock.run(async () => {
-    try {
-      // Never the merged pack itself (see mergePacks), and only once it is there with its index.
-      if (result !== null && (await listPacks(repo.fs, repo.gitdir)).some((p) => p.name === result)) {
-        for (const pack of merged) if (pack.name !== result) await removePack(repo.fs, repo.gitdir, pack.name)
-      }
-      await prunePacked(options.gitBinary, repo.gitdir)
+  const tips = await repo.currentTips(options.gitBinary)
+  const packed = await repo.repackIncrementally({ gitBinary: options.gitBinary, window: options.window, depth: options.depth, since: options.since }, (fn) =>
+    ctx.lock.run(async () => {
+      await fn()
       await writeRecord(ctx, tips)
-    } finally {
-      repo.objects.forgetPacks()
-    }
-  })
+    }),
+  )
+  if (!packed) return null
   const seconds = (performance.now() - started) / 1000
-  const after = await objectStoreSize(repo.fs, repo.gitdir)
+  const after = await repo.objectStoreSize()
   return {
     compacted: true,
     nativeGit: true,

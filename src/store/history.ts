@@ -1,7 +1,5 @@
 import { GenerationNotFoundError, InvalidArgumentError } from '../errors/index.js'
 import type { CommitData } from '../git/format.js'
-import { writeFileAtomic } from '../io/atomic.js'
-import { readFileOrNull } from '../io/fs.js'
 import { parseCommitMessage, type GenerationCommitInfo } from '../model/commit-message.js'
 import { assertGenerationId, generationFileName, parseGenerationFileName } from '../model/generation-id.js'
 import { primaryObjective } from '../model/stats.js'
@@ -170,16 +168,12 @@ export interface ForkRecord {
   createdAt: string
 }
 
-function forksPath(ctx: StoreContext): string {
-  return `${ctx.repo.gitdir}/evogit/branches.json`
-}
-
 /** Reads the fork records. */
 export async function readForks(ctx: StoreContext): Promise<Record<string, ForkRecord>> {
-  const raw = await readFileOrNull(ctx.repo.fs, forksPath(ctx))
+  const raw = await ctx.repo.storeFiles.read('branches.json')
   if (raw === null) return {}
   try {
-    return JSON.parse(raw.toString('utf8')) as Record<string, ForkRecord>
+    return JSON.parse(raw) as Record<string, ForkRecord>
   } catch {
     return {}
   }
@@ -190,7 +184,7 @@ export async function writeFork(ctx: StoreContext, branch: string, record: ForkR
   const forks = await readForks(ctx)
   if (record) forks[branch] = record
   else delete forks[branch]
-  await writeFileAtomic(ctx.repo.fs, forksPath(ctx), `${JSON.stringify(forks, null, 2)}\n`, { mkdir: true, sync: ctx.repo.sync })
+  await ctx.repo.storeFiles.write('branches.json', `${JSON.stringify(forks, null, 2)}\n`)
 }
 
 /** The branch HEAD is on, or `null` when detached. */

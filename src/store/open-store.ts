@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import * as z from 'zod'
 import { InvalidArgumentError, NotAStoreError } from '../errors/index.js'
 import { Repository } from '../git/repository.js'
-import { ioError, isNotFound, nodeStoreFs, readFileOrNull, type StoreFs } from '../io/fs.js'
+import { ioError, isNotFound, nodeStoreFs, type StoreFs } from '../io/fs.js'
 import { WriteLock, type WriteLockOptions } from '../io/lock.js'
 import { keyOrderFor } from '../model/canonical-json.js'
 import { EVOGIT_DIR } from '../model/generation-id.js'
@@ -99,14 +99,14 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     author: checkedAuthor(options.author ?? (await defaultAuthor(repo))),
     clock: options.clock ?? (() => new Date()),
     // A lock taken over from a crashed writer first repairs what that writer left behind.
-    lock: new WriteLock(repo.gitdir, options.lock, async (takeover) => void (await repairStore({ repo, takeover }))),
+    lock: new WriteLock(repo.writeLockDir, options.lock, async (takeover) => void (await repairStore({ repo, takeover }))),
     diffKey: options.key,
     ...(autoCompact ? { autoCompact } : {}),
   }
   await ctx.lock.recoverIfAbandoned()
   // A checkout or rollback that crashed half-way left a journal; finish it under the write lock.
   // While a live writer holds the lock the journal is its own, and readers must not wait for it.
-  if ((await readFileOrNull(fs, repo.journalPath)) !== null && !(await ctx.lock.isHeld())) await ctx.lock.run(() => repo.recoverPending())
+  if ((await repo.hasPendingSwitch()) && !(await ctx.lock.isHeld())) await ctx.lock.run(() => repo.recoverPending())
   if (importInPlace) await importGenerations({ ctx, from: dir, fs, inPlace: true, ...(options.onAdoptProgress ? { onProgress: options.onAdoptProgress } : {}) })
   return createStore<z.output<S>, z.input<S>>(ctx, fs)
 }

@@ -72,11 +72,9 @@ export interface SaveGenerationOptions<T> extends SaveOptions<T> {
  * Validates a population, writes `gen_<n>.json` and its sidecar, and commits both in one commit
  * on the current branch.
  *
- * Order matters for crash safety: objects are written first (unreferenced objects are
- * harmless), the working-tree copies are written to temp files, then the branch ref moves with
- * a compare-and-swap (the commit point), and only then are the working-tree files renamed into
- * place and the index updated. A crash before the ref moves leaves the store as it was; a
- * crash after it leaves a working tree that lags HEAD, which opening the store repairs.
+ * The commit itself is the git layer's one transaction (`Repository.commit`, whose ordering rule
+ * makes a crash at any instant safe); this function validates, computes the scores and the
+ * sidecar, and applies the store's policy (overwrite, hand edits, target branch).
  *
  * @param options - The store context, the generation id, the population and {@link SaveOptions}.
  * @returns The new commit and what was recorded.
@@ -161,77 +159,35 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     const sidecarBytes = Buffer.from(canonicalJson(sidecar, SIDECAR_ORDER, 'sidecar'))
 
     phase('sidecar')
-    // Hash first, so deflating into the object store and writing the working-tree copy (both in
-    // libuv's thread pool) run side by side; every fsync waits for one parallel round below.
-    const defer = { deferSync: true }
-    const blob = ObjectDatabase.hash('blob', populationBytes)
-    const sidecarBlob = ObjectDatabase.hash('blob', sidecarBytes)
-    const writes = Promise.all([
-      repo.objects.write('blob', populationBytes, { ...defer, oid: blob }),
-      repo.objects.write('blob', sidecarBytes, { ...defer, oid: sidecarBlob }),
-    ])
-    // Only the checked-out branch has working-tree copies; a save to another branch is refs only.
-    const preparing = target.checkedOut ? [repo.prepareFile(file, populationBytes, blob, defer), repo.prepareFile(metaPath, sidecarBytes, sidecarBlob, defer)] : []
-    const [written, ...preparedResults] = await Promise.allSettled([writes, ...preparing])
-    // Settle each one on its own, so a failure of one never strands the other's temp file.
-    const prepared = preparedResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
-    const failure = [written, ...preparedResults].find((r): r is PromiseRejectedResult => r.status === 'rejected')
-    if (failure) {
-      await repo.discardFiles(prepared)
-      throw failure.reason
-    }
-    phase('blobs and working files')
-    let moved = false
-    try {
-      // Trees and the commit are built in memory and their writes run side by side.
-      const batch = { batch: true }
-      const tree = await repo.updateTree(parentCommit?.tree ?? null, new Map([[file, blob], [metaPath, sidecarBlob]]), batch)
-      const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
-      const commit = await repo.writeCommit(
-        {
-          tree,
-          parents: head.oid ? [head.oid] : [],
-          author: signature,
-          committer: signature,
-          message: formatCommitMessage({ generation, populationSize: individuals.length, stats, overwrite: existing !== null }),
-        },
-        batch,
-      )
-      phase('trees and commit')
-      await repo.objects.drain()
-      // Everything the new ref will point at, and the copies we rename after it, is durable first.
-      await Promise.all([repo.objects.flush(), repo.syncPrepared(prepared)])
-      phase('fsync objects and files')
-      await repo.refs.update(head.ref, commit, head.oid, { sync: repo.sync })
-      moved = true
-      phase('ref update')
-      const warnings: string[] = []
-      if (target.checkedOut) {
-        try {
-          await repo.commitFiles(prepared)
-        } catch (err) {
-          // The commit is made and the branch points at it: the save succeeded. Failing now would
-          // make a retry meet E_GENERATION_EXISTS. The temp files hold exactly HEAD's content, and
-          // repair (on open, or `verify --repair`) puts them in place and brings the index along.
-          warnings.push(`generation ${generation} is committed, but the working tree or index was not updated (${(err as Error).message}); run \`evogit verify --repair\``)
-        }
-      }
-      phase('rename files, index')
-      return {
-        generation,
-        commit,
-        branch,
-        file,
-        blob,
-        savedAt: sidecar.savedAt,
-        populationSize: individuals.length,
-        stats,
-        parent: sidecar.parent,
-        overwritten: existing !== null,
-        warnings,
-      }
-    } finally {
-      if (!moved) await repo.discardFiles(prepared)
+    const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
+    // The git layer writes the objects and working-tree copies, makes them durable, moves the
+    // branch by compare-and-swap (the commit point), then updates the working tree and index.
+    const committed = await repo.commit({
+      ref: head.ref,
+      expected: head.oid,
+      parentTree: parentCommit?.tree ?? null,
+      files: [
+        { path: file, data: populationBytes },
+        { path: metaPath, data: sidecarBytes },
+      ],
+      message: formatCommitMessage({ generation, populationSize: individuals.length, stats, overwrite: existing !== null }),
+      author: signature,
+      worktree: target.checkedOut,
+      label: `generation ${generation}`,
+    })
+    phase('commit: objects, fsync, ref, working tree, index')
+    return {
+      generation,
+      commit: committed.commit,
+      branch,
+      file,
+      blob: committed.blobs.get(file)!,
+      savedAt: sidecar.savedAt,
+      populationSize: individuals.length,
+      stats,
+      parent: sidecar.parent,
+      overwritten: existing !== null,
+      warnings: committed.warnings,
     }
   })
 }

@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from '../errors/index.js'
-import { isoGit } from '../git/isomorphic.js'
 import { assertRefName } from '../model/refname.js'
 import type { StoreContext } from './context.js'
 
@@ -33,8 +32,7 @@ export async function setRemote(options: SetRemoteOptions): Promise<void> {
     })
   }
   const { repo, lock } = options.ctx
-  const git = await isoGit()
-  await lock.run(() => git.addRemote({ fs: repo.isoFs, gitdir: repo.gitdir, remote: name, url, force: true }))
+  await lock.run(() => repo.addRemote(name, url))
 }
 
 /** Accepts http(s) URLs only: that is what isomorphic-git speaks, and what keeps `file:` or `ext::` tricks out. */

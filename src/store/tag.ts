@@ -39,14 +39,14 @@ export async function tag(options: TagOptions): Promise<TagSummary> {
     const fallback = info ? formatCommitMessage(info).split('\n', 1)[0]! : `generation ${target.generation}`
     const now = ctx.clock()
     const message = `${(options.message ?? fallback).replace(/\s+$/, '')}\n`
-    const oid = await ctx.repo.writeTag({
+    const oid = await ctx.repo.createTag({
+      ref,
+      name,
       object: target.commit,
       type: 'commit',
-      tag: name,
       tagger: { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 },
       message,
     })
-    await ctx.repo.refs.update(ref, oid, null)
     return describeTag(ctx, name, oid)
   })
 }

@@ -69,7 +69,7 @@ describe('npm run bench --quick', () => {
 
   it('prints where a save\'s time goes with --breakdown', () => {
     const phases = Object.keys(results.breakdown ?? {})
-    for (const phase of ['validate', 'serialize', 'lock acquire', 'trees and commit', 'ref update']) expect(phases, phase).toContain(phase)
+    for (const phase of ['validate', 'serialize', 'lock acquire', 'sidecar', 'commit: objects, fsync, ref, working tree, index']) expect(phases, phase).toContain(phase)
     for (const ms of Object.values(results.breakdown ?? {})) expect(Number.isFinite(ms)).toBe(true)
     expect(table).toMatch(/median ms per phase/)
   })
