@@ -12,10 +12,10 @@ import { openStore, personaSchema } from '../../src/index.js'
 import { initialPopulation, nextGeneration, rng, scoresOf } from '../data.js'
 import { execFile, median, time } from '../measure.js'
 
-/** The sizes per benchmark configuration (`full` is `npm run bench`, `smoke` the test's). */
+/** The sizes per benchmark configuration (`full` is `npm run bench`, `quick` the smoke test's). */
 export const COMPARE_SIZES: Record<string, { branches: number; generations: number; population: number; runs: number }> = {
   full: { branches: 20, generations: 1000, population: 10, runs: 7 },
-  smoke: { branches: 3, generations: 20, population: 4, runs: 2 },
+  quick: { branches: 3, generations: 20, population: 4, runs: 2 },
 }
 
 /** What the target measured, in the shape bench/run.ts turns into a result row. */
@@ -31,7 +31,7 @@ export interface CompareMeasurement {
 /** Builds the repository in `dir` and times compare against native git log on it. */
 export async function measureCompare(options: { dir: string; configName: string; seed: number; env: NodeJS.ProcessEnv; log?: (line: string) => void }): Promise<CompareMeasurement> {
   const { dir, env } = options
-  const size = COMPARE_SIZES[options.configName] ?? COMPARE_SIZES['smoke']!
+  const size = COMPARE_SIZES[options.configName] ?? COMPARE_SIZES['quick']!
   const forkAt = Math.floor(size.generations / 2) - 1
   options.log?.(`compare: ${size.branches} branches × ${size.generations} generations`)
   const store = await openStore({ dir, schema: personaSchema, durable: false })

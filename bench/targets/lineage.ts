@@ -26,7 +26,8 @@ function lineageFor(generation: number, size: number): LineageInput[] {
 
 /** Builds a chain of `generations` small generations with lineage (untimed), then times cold walks near the start and at the end. */
 async function walkTargets(root: string, config: BenchConfig, target: Target, log: (line: string) => void): Promise<TargetResult[]> {
-  const generations = config.lateWindow[1]
+  // The first long window of the history target: a walk across about as many generations.
+  const generations = config.lateWindows[0]![1]
   const size = 4
   log(`lineage: ${generations} generations of ${size} with lineage, then walks of depth ${DEPTH}`)
   const dir = join(root, 'lineage-walk')

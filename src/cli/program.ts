@@ -2,44 +2,73 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, Option } from 'commander'
-import { registerArchive } from './commands/archive.js'
-import { registerBranch } from './commands/branch.js'
-import { registerCheckout } from './commands/checkout.js'
-import { registerCompact } from './commands/compact.js'
-import { registerCompare } from './commands/compare.js'
-import { registerExport } from './commands/export.js'
-import { registerDiff } from './commands/diff.js'
-import { registerImport } from './commands/import.js'
-import { registerInit } from './commands/init.js'
-import { registerList } from './commands/list.js'
-import { registerLineage } from './commands/lineage.js'
-import { registerLog } from './commands/log.js'
-import { registerMeta } from './commands/meta.js'
-import { registerRemote } from './commands/remote.js'
-import { registerReport } from './commands/report.js'
-import { registerResume } from './commands/resume.js'
-import { registerRollback } from './commands/rollback.js'
-import { registerSave } from './commands/save.js'
-import { registerShow } from './commands/show.js'
-import { registerTag } from './commands/tag.js'
-import { registerVerify } from './commands/verify.js'
-import { registerObjectives } from './commands/objectives.js'
-import { registerPareto } from './commands/pareto.js'
-import { registerStatus } from './commands/status.js'
-import { registerAdd } from './commands/add.js'
-import { registerServe } from './commands/serve.js'
-import { registerWatch } from './commands/watch.js'
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js'
 import { createStyle, shouldColor } from './format/color.js'
 import { describeError } from './format/errors.js'
 import { examples, type Cli, type Io } from './runtime.js'
 
+/** What a command module exports: a function that adds the command to the program. */
+type Register = (program: Command, cli: Cli) => void
+
+/**
+ * Every command, in the order `--help` lists them: its name and how to load its module. Only the
+ * module of the command being run is imported (each pulls in its own formatting code, and the
+ * store behind it), which is most of a short command's start-up time. To add a command, add one
+ * line here.
+ */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Register>]> = [
+  ['init', async () => (await import('./commands/init.js')).registerInit],
+  ['save', async () => (await import('./commands/save.js')).registerSave],
+  ['list', async () => (await import('./commands/list.js')).registerList],
+  ['show', async () => (await import('./commands/show.js')).registerShow],
+  ['meta', async () => (await import('./commands/meta.js')).registerMeta],
+  ['log', async () => (await import('./commands/log.js')).registerLog],
+  ['diff', async () => (await import('./commands/diff.js')).registerDiff],
+  ['branch', async () => (await import('./commands/branch.js')).registerBranch],
+  ['checkout', async () => (await import('./commands/checkout.js')).registerCheckout],
+  ['rollback', async () => (await import('./commands/rollback.js')).registerRollback],
+  ['archive', async () => (await import('./commands/archive.js')).registerArchive],
+  ['tag', async () => (await import('./commands/tag.js')).registerTag],
+  ['resume', async () => (await import('./commands/resume.js')).registerResume],
+  ['import', async () => (await import('./commands/import.js')).registerImport],
+  ['verify', async () => (await import('./commands/verify.js')).registerVerify],
+  ['compact', async () => (await import('./commands/compact.js')).registerCompact],
+  ['remote', async () => (await import('./commands/remote.js')).registerRemote],
+  ['report', async () => (await import('./commands/report.js')).registerReport],
+  ['objectives', async () => (await import('./commands/objectives.js')).registerObjectives],
+  ['pareto', async () => (await import('./commands/pareto.js')).registerPareto],
+  ['status', async () => (await import('./commands/status.js')).registerStatus],
+  ['add', async () => (await import('./commands/add.js')).registerAdd],
+  ['serve', async () => (await import('./commands/serve.js')).registerServe],
+  ['watch', async () => (await import('./commands/watch.js')).registerWatch],
+  ['lineage', async () => (await import('./commands/lineage.js')).registerLineage],
+  ['compare', async () => (await import('./commands/compare.js')).registerCompare],
+  ['export', async () => (await import('./commands/export.js')).registerExport],
+]
+
+/** Global options that take a value: the word after them is not the command's name. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--dir', '--schema'])
+
+/** The command an argument list runs, if it names one of {@link COMMANDS}; else (help, typos, nothing) `undefined`. */
+export function commandNameOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--') return undefined
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++
+    else if (!arg.startsWith('-')) return COMMANDS.some(([name]) => name === arg) ? arg : undefined
+  }
+  return undefined
+}
+
 /**
  * The whole command tree. Global options live on the root; commander recognises them before or
  * after the command name as long as positional options stay off (its default), so
  * `evogit --json log` and `evogit log --json` are the same.
+ *
+ * With `argv`, only the command it names is loaded and registered (all of them when it names
+ * none: the root help lists every command, and commander suggests the nearest for a typo).
  */
-export function buildProgram(cli: Cli): Command {
+export async function buildProgram(cli: Cli, argv?: readonly string[]): Promise<Command> {
   const program = new Command('evogit')
   program
     .description('Keep every generation of an evolutionary run in a git repository.')
@@ -60,9 +89,9 @@ export function buildProgram(cli: Cli): Command {
       examples('evogit init runs/exp1', 'evogit --dir runs/exp1 save 0 gen0.json --scores scores0.json', 'evogit log --dir runs/exp1', 'evogit diff 3 high-mutation:3 --json') +
         `\nExit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}.\n`,
     )
-  for (const register of [registerInit, registerSave, registerList, registerShow, registerMeta, registerLog, registerDiff, registerBranch, registerCheckout, registerRollback, registerArchive, registerTag, registerResume, registerImport, registerVerify, registerCompact, registerRemote, registerReport, registerObjectives, registerPareto, registerStatus, registerAdd, registerServe, registerWatch, registerLineage, registerCompare, registerExport]) {
-    register(program, cli)
-  }
+  const name = argv === undefined ? undefined : commandNameOf(argv)
+  const wanted = name === undefined ? COMMANDS : COMMANDS.filter(([n]) => n === name)
+  for (const register of await Promise.all(wanted.map(([, load]) => load()))) register(program, cli)
   return program
 }
 
@@ -77,8 +106,8 @@ export function buildProgram(cli: Cli): Command {
  */
 export async function run(io: Io): Promise<number> {
   const cli: Cli = { io, exitCode: EXIT_CODES.ok }
-  const program = buildProgram(cli)
   try {
+    const program = await buildProgram(cli, io.argv)
     await program.parseAsync(io.argv, { from: 'user' })
     return cli.exitCode
   } catch (err) {

@@ -1,4 +1,9 @@
-import cliProgress from 'cli-progress'
+import { createRequire } from 'node:module'
+import type CliProgress from 'cli-progress'
+
+// cli-progress (CommonJS) is required only when a bar is drawn on a terminal: most runs print
+// plain lines, and start-up should not pay for a module they never use.
+const require = createRequire(import.meta.url)
 
 /** Reports how far a long operation (import, verify) has come. */
 export interface Progress {
@@ -21,6 +26,7 @@ export interface Progress {
 export function createProgress(options: { label: string; stream: NodeJS.WritableStream; tty: boolean; now?: () => number }): Progress {
   const { label, stream } = options
   if (options.tty) {
+    const cliProgress = require('cli-progress') as typeof CliProgress
     const bar = new cliProgress.SingleBar(
       { stream, format: `${label} [{bar}] {value}/{total} {detail}`, hideCursor: true, clearOnComplete: false, barsize: 30 },
       cliProgress.Presets.shades_classic,

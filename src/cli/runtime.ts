@@ -5,7 +5,6 @@ import type { Command } from 'commander'
 import { NotAStoreError } from '../errors/index.js'
 import { stringifyExact } from '../model/lossless-json.js'
 import type { Store } from '../index.js'
-import { loadSchema } from './load-schema.js'
 import { createProgress, type Progress } from './progress.js'
 import { createStyle, shouldColor, type Style } from './format/color.js'
 
@@ -78,7 +77,8 @@ export function commandContext(io: Io, command: Command): CommandContext {
       if (!options.create && !options.adopt && !existsSync(join(dir, '.git')) && isPlainDirectoryOrMissing(dir)) {
         throw new NotAStoreError(`${dir} is not an evogit store`, { dir, reason: 'no store' })
       }
-      const schema = await loadSchema({ spec: globals.schema, cwd: io.cwd })
+      // Only --schema needs the schema loader (and the persona schema with zod behind it).
+      const schema = globals.schema === undefined ? undefined : await (await import('./load-schema.js')).loadSchema({ spec: globals.schema, cwd: io.cwd })
       // Loaded on first use: the store pulls in git and zod, which --help and usage errors never need.
       const { openStore } = await import('../store/open-store.js')
       return openStore({ dir, ...(schema ? { schema } : {}), ...(options.adopt ? { adopt: true } : {}), ...(options.onAdoptProgress ? { onAdoptProgress: options.onAdoptProgress } : {}) })

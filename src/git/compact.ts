@@ -108,14 +108,162 @@ export async function repack(options: RepackOptions): Promise<void> {
   }
 }
 
+/** What {@link packNew} and {@link rollUpPacks} run git with. */
+export interface IncrementalOptions {
+  gitBinary: string
+  gitdir: string
+  window: number
+  depth: number
+  /** Tips packed by the previous compaction: everything they reach is in a pack already. */
+  since: readonly string[]
+}
+
+/** The ref tips (and a detached HEAD) right now, which the next incremental compaction starts from. */
+export async function currentTips(gitBinary: string, gitdir: string): Promise<string[]> {
+  const env = { ...process.env, GIT_DIR: gitdir }
+  const { stdout } = await execFile(gitBinary, [`--git-dir=${gitdir}`, 'for-each-ref', '--format=%(objectname)'], { windowsHide: true, maxBuffer: 64 << 20, env })
+  const head = await execFile(gitBinary, [`--git-dir=${gitdir}`, 'rev-parse', '--verify', '-q', 'HEAD'], { windowsHide: true, env }).then(
+    (r) => r.stdout.trim(),
+    () => '',
+  )
+  return [...new Set([...stdout.split('\n'), head].filter((l) => /^[0-9a-f]{40}$/.test(l)))]
+}
+
+/**
+ * Packs what is new since `since` into one pack, with the same digit-free names as {@link repack}
+ * so each new generation finds its predecessor as a delta base. Only adds a pack; deletes
+ * nothing, so it runs without the store's write lock. The time is proportional to the new
+ * commits and the objects they add, not to the history. Returns false when there was nothing new.
+ */
+export async function packNew(options: IncrementalOptions): Promise<boolean> {
+  const base = [`--git-dir=${options.gitdir}`]
+  const env = { ...process.env, GIT_DIR: options.gitdir }
+  try {
+    const { stdout } = await execFile(options.gitBinary, [...base, 'rev-list', '--objects', '--all', '--reflog', '--indexed-objects', '--not', ...options.since], { windowsHide: true, maxBuffer: 1 << 30, env })
+    const list = digitFree(stdout)
+    if (list.trim() === '') return false
+    await run(options.gitBinary, [...base, 'pack-objects', '-q', `--window=${options.window}`, `--depth=${options.depth}`, `${options.gitdir}/objects/pack/pack`], list, env)
+    return true
+  } catch (err) {
+    throw gitFailure(err, options.gitdir)
+  }
+}
+
+/** A pack on disk: its base name (`pack-<hash>`) and object count. */
+export interface PackInfo {
+  name: string
+  objects: number
+}
+
+/** The store's packs, with their object counts (from the `.idx` fan-out table), largest first. */
+export async function listPacks(fs: StoreFs, gitdir: string): Promise<PackInfo[]> {
+  const dir = `${gitdir}/objects/pack`
+  let names: string[]
+  try {
+    names = await fs.readdir(dir)
+  } catch (err) {
+    if (isNotFound(err)) return []
+    throw ioError(err, dir, 'list')
+  }
+  const out: PackInfo[] = []
+  for (const name of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
+    const idx = `${dir}/${name.slice(0, -5)}.idx`
+    try {
+      const handle = await fs.open(idx, 'r')
+      try {
+        const buf = Buffer.alloc(4)
+        // Version 2 index: 8-byte header, then 256 cumulative counts; the last is the total.
+        await handle.read(buf, 0, 4, 8 + 255 * 4)
+        out.push({ name: name.slice(0, -5), objects: buf.readUInt32BE(0) })
+      } finally {
+        await handle.close()
+      }
+    } catch {
+      // A pack without a readable index is being written (or broken): leave it alone.
+    }
+  }
+  return out.sort((a, b) => b.objects - a.objects)
+}
+
+/**
+ * The packs a geometric roll-up merges (as `git repack --geometric=2` chooses them): the
+ * smallest packs, up to the first one that holds at least twice as many objects as all smaller
+ * ones together. Empty when the packs already form such a progression.
+ */
+export function packsToRollUp(packs: readonly PackInfo[], factor = 2): PackInfo[] {
+  const ascending = [...packs].sort((a, b) => a.objects - b.objects)
+  let split = 0
+  let total = 0
+  for (let i = 0; i < ascending.length; i++) {
+    if (i > 0 && ascending[i]!.objects < factor * total) split = i + 1
+    total += ascending[i]!.objects
+  }
+  return split >= 2 ? ascending.slice(0, split) : []
+}
+
+/**
+ * Merges `packs` into one new pack with every object they hold (`git pack-objects
+ * --stdin-packs`: reachable or not, so nothing is dropped), reusing their deltas. Only adds a
+ * pack; the caller deletes the merged ones afterwards, under the write lock — except the one
+ * whose name is returned: a pack is named by its objects, so when the merge holds exactly the
+ * objects of one input, git names it the same and that file *is* the result.
+ */
+export async function mergePacks(gitBinary: string, gitdir: string, packs: readonly PackInfo[]): Promise<string> {
+  const env = { ...process.env, GIT_DIR: gitdir }
+  try {
+    const stdout = await run(gitBinary, [`--git-dir=${gitdir}`, 'pack-objects', '-q', '--stdin-packs', `${gitdir}/objects/pack/pack`], packs.map((p) => `${p.name}.pack`).join('\n') + '\n', env)
+    const hash = stdout.trim().split('\n').at(-1) ?? ''
+    if (!/^[0-9a-f]{40,64}$/.test(hash)) throw new Error(`git pack-objects printed no pack name (${JSON.stringify(stdout.slice(0, 80))})`)
+    return `pack-${hash}`
+  } catch (err) {
+    throw gitFailure(err, gitdir)
+  }
+}
+
+/** Deletes a pack whose objects are all in another pack now (index first, so no reader finds a pack without one). */
+export async function removePack(fs: StoreFs, gitdir: string, name: string): Promise<void> {
+  for (const ext of ['.idx', '.rev', '.bitmap', '.pack']) {
+    await fs.unlink(`${gitdir}/objects/pack/${name}${ext}`).catch((err: unknown) => {
+      if (!isNotFound(err)) throw ioError(err, `${gitdir}/objects/pack/${name}${ext}`, 'remove')
+    })
+  }
+}
+
+/** `git prune-packed`: removes loose objects that a pack holds too. Call under the write lock (a save may be rewriting one). */
+export async function prunePacked(gitBinary: string, gitdir: string): Promise<void> {
+  try {
+    await execFile(gitBinary, [`--git-dir=${gitdir}`, 'prune-packed', '-q'], { windowsHide: true, env: { ...process.env, GIT_DIR: gitdir } })
+  } catch (err) {
+    throw gitFailure(err, gitdir)
+  }
+}
+
+function digitFree(revList: string): string {
+  return revList
+    .split('\n')
+    .map((line) => {
+      const space = line.indexOf(' ')
+      return space < 0 ? line : `${line.slice(0, space)} ${line.slice(space + 1).replace(/[0-9]+/g, '')}`
+    })
+    .join('\n')
+}
+
+function gitFailure(err: unknown, gitdir: string): Error {
+  const raw = (err as { stderr?: unknown }).stderr
+  const stderr = typeof raw === 'string' ? raw.trim() : Buffer.isBuffer(raw) ? raw.toString('utf8').trim() : ''
+  return ioError(Object.assign(new Error(`git repack failed${stderr ? `: ${stderr}` : ''}`), { cause: err }), gitdir, 'repack')
+}
+
 /** Runs a git command with `input` on stdin (execFile cannot feed stdin); rejects on a non-zero exit. */
-function run(binary: string, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<void> {
+function run(binary: string, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { env, windowsHide: true, stdio: ['pipe', 'ignore', 'pipe'] })
+    const child = spawn(binary, args, { env, windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] })
     let stderr = ''
+    let stdout = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve() : reject(Object.assign(new Error(`${args.find((a) => !a.startsWith('--')) ?? 'git'} exited with ${code}`), { stderr }))))
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(Object.assign(new Error(`${args.find((a) => !a.startsWith('--')) ?? 'git'} exited with ${code}`), { stderr }))))
     child.stdin.on('error', reject)
     child.stdin.end(input)
   })

@@ -1,7 +1,7 @@
-import git from 'isomorphic-git'
 import { ConcurrentUpdateError, StoreLockedError } from '../errors/index.js'
 import { errnoOf, ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import { LockFile, type LockFileOptions } from '../io/lock-file.js'
+import { isoGit } from './isomorphic.js'
 import type { IsoFs } from './objects.js'
 
 const OID = /^[0-9a-f]{40}$/
@@ -51,8 +51,10 @@ export class RefStore {
       if (OID.test(text)) return text
       if (text.startsWith('ref: ')) return this.resolve(text.slice(5).trim())
     }
+    // Without a packed-refs file there is nowhere else to look, and no reason to load isomorphic-git.
+    if ((await readFileOrNull(this.fs, `${this.gitdir}/packed-refs`)) === null) return null
     try {
-      return await git.resolveRef({ fs: this.isoFs, gitdir: this.gitdir, ref })
+      return await (await isoGit()).resolveRef({ fs: this.isoFs, gitdir: this.gitdir, ref })
     } catch (err) {
       if ((err as { code?: string }).code === 'NotFoundError') return null
       throw ioError(err, path, 'resolve ref')
@@ -61,7 +63,7 @@ export class RefStore {
 
   /** Full ref names under a prefix such as `refs/heads/`, loose and packed, sorted. */
   async list(prefix: string): Promise<string[]> {
-    const names = await git.listRefs({ fs: this.isoFs, gitdir: this.gitdir, filepath: prefix.replace(/\/$/, '') })
+    const names = await (await isoGit()).listRefs({ fs: this.isoFs, gitdir: this.gitdir, filepath: prefix.replace(/\/$/, '') })
     return [...new Set(names.filter((n) => !n.endsWith('.lock')).map((n) => `${prefix.replace(/\/$/, '')}/${n}`))].sort()
   }
 

@@ -1,8 +1,13 @@
-import git from 'isomorphic-git'
-import http from 'isomorphic-git/http/node'
 import { RemoteError, RemoteRejectedError } from '../errors/index.js'
 import { maskUrl, scrub, SCRUB_MIN_LENGTH, secretsOf } from '../model/url-credentials.js'
+import { isoGit } from './isomorphic.js'
 import { repoCore, type Repository } from './repository.js'
+
+/** isomorphic-git's node HTTP client, loaded with it: only push and pull need either. */
+async function client() {
+  const [git, http] = await Promise.all([isoGit(), import('isomorphic-git/http/node').then((m) => m.default)])
+  return { git, http }
+}
 
 /** Credentials for a remote, asked for when needed and never written anywhere. */
 export interface RemoteAuth {
@@ -54,6 +59,7 @@ function authOptions(access: RemoteAccess): { options: { onAuth?: RemoteAccess['
 export async function pushRef(repo: Repository, access: RemoteAccess, ref: string): Promise<void> {
   const auth = authOptions(access)
   try {
+    const { git, http } = await client()
     const result = await git.push({
       fs: repoCore(repo).isoFs,
       http,
@@ -81,6 +87,7 @@ export async function pushRef(repo: Repository, access: RemoteAccess, ref: strin
 export async function fetchBranch(repo: Repository, access: RemoteAccess, remote: string, branch: string): Promise<string | null> {
   const auth = authOptions(access)
   try {
+    const { git, http } = await client()
     const result = await git.fetch({
       fs: repoCore(repo).isoFs,
       http,

@@ -1,14 +1,28 @@
-import git from 'isomorphic-git'
-import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
+import { ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import type { LockTakeover } from '../io/lock.js'
 import { Checkout, type PendingResolution, type RefMove, type SwitchResult } from './checkout.js'
-import { objectStoreSize, repack, type ObjectStoreSize, type RepackOptions } from './compact.js'
+import {
+  currentTips,
+  listPacks,
+  mergePacks,
+  objectStoreSize,
+  packNew,
+  packsToRollUp,
+  prunePacked,
+  removePack,
+  repack,
+  type IncrementalOptions,
+  type ObjectStoreSize,
+  type RepackOptions,
+} from './compact.js'
+import { canonicalConfigName, parseGitConfig } from './config.js'
 import { createCore, type RepoCore } from './core.js'
 import type { CommitData, TagData, TreeEntry } from './format.js'
 import type { IndexEntry } from './index-file.js'
 import { checkGraph, newGraphWalk, type GraphWalk, type ObjectProblem } from './graph-check.js'
 import { IndexManager } from './index-manager.js'
 import { createRepository } from './init.js'
+import { isoGit } from './isomorphic.js'
 import { repairLeftovers, type RepairResult } from './leftovers.js'
 import type { ObjectDatabase } from './objects.js'
 import type { RefStore } from './refs.js'
@@ -103,17 +117,17 @@ export class Repository {
 
   /** Reads a git config value (repository-local config only). */
   async getConfig(path: string): Promise<string | undefined> {
+    // Read by our own parser (perf, issue #14): isomorphic-git would be loaded on every open just for this.
     const core = repoCore(this)
-    const value = (await git.getConfig({ fs: core.isoFs, gitdir: core.gitdir, path })) as unknown
-    if (typeof value === 'string') return value
-    return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined
+    const raw = await readFileOrNull(core.fs, `${core.gitdir}/config`)
+    return raw === null ? undefined : parseGitConfig(raw.toString('utf8')).get(canonicalConfigName(path))
   }
 
   /** Sets a git config value. Only called when a store is created or adopted, never on the save path. */
   async setConfig(path: string, value: string): Promise<void> {
     const core = repoCore(this)
     try {
-      await git.setConfig({ fs: core.isoFs, gitdir: core.gitdir, path, value })
+      await (await isoGit()).setConfig({ fs: core.isoFs, gitdir: core.gitdir, path, value })
     } catch (err) {
       throw ioError(err, `${core.gitdir}/config`, 'write')
     }
@@ -122,7 +136,7 @@ export class Repository {
   /** Records (or replaces) a remote in `.git/config`, as `git remote add` would. */
   async addRemote(name: string, url: string): Promise<void> {
     const core = repoCore(this)
-    await git.addRemote({ fs: core.isoFs, gitdir: core.gitdir, remote: name, url, force: true })
+    await (await isoGit()).addRemote({ fs: core.isoFs, gitdir: core.gitdir, remote: name, url, force: true })
   }
 
   // ---- objects -------------------------------------------------------------------------
@@ -131,7 +145,7 @@ export class Repository {
   async expandOid(short: string): Promise<string | null> {
     const core = repoCore(this)
     try {
-      return await git.expandOid({ fs: core.isoFs, gitdir: core.gitdir, oid: short })
+      return await (await isoGit()).expandOid({ fs: core.isoFs, gitdir: core.gitdir, oid: short })
     } catch {
       return null
     }
@@ -195,6 +209,41 @@ export class Repository {
       // Old packs are gone and loose objects moved: whatever we cached about them is stale.
       this.objects.forgetPacks()
     }
+  }
+
+  /** The ref tips (and a detached HEAD) now: what a compaction records as packed. */
+  currentTips(gitBinary: string): Promise<string[]> {
+    return currentTips(gitBinary, repoCore(this).gitdir)
+  }
+
+  /**
+   * Incremental compaction (perf, issue #14): packs what is new since `since`, then merges small
+   * packs geometrically. Both only add packs and need no lock; the deletions they make possible
+   * (merged packs, loose objects now packed) run inside `underLock`, which the caller makes hold
+   * the store's write lock (a save may be rewriting one of those loose objects). Returns false,
+   * having changed nothing, when `since` names commits git no longer has.
+   */
+  async repackIncrementally(options: Omit<IncrementalOptions, 'gitdir'>, underLock: (fn: () => Promise<void>) => Promise<void>): Promise<boolean> {
+    const core = repoCore(this)
+    try {
+      await packNew({ ...options, gitdir: core.gitdir })
+    } catch {
+      return false
+    }
+    const merged = packsToRollUp(await listPacks(core.fs, core.gitdir))
+    const result = merged.length > 0 ? await mergePacks(options.gitBinary, core.gitdir, merged) : null
+    await underLock(async () => {
+      try {
+        // Never the merged pack itself (see mergePacks), and only once it is there with its index.
+        if (result !== null && (await listPacks(core.fs, core.gitdir)).some((p) => p.name === result)) {
+          for (const pack of merged) if (pack.name !== result) await removePack(core.fs, core.gitdir, pack.name)
+        }
+        await prunePacked(options.gitBinary, core.gitdir)
+      } finally {
+        this.objects.forgetPacks()
+      }
+    })
+    return true
   }
 
   // ---- writing -------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import { readFileOrNull } from '../io/fs.js'
 import type { RepoCore } from './core.js'
 
 /** The files evogit keeps for itself under `.git/evogit/` (never pushed, never in a tree). */
-export type StoreFileName = 'pending.json' | 'branches.json'
+export type StoreFileName = 'pending.json' | 'branches.json' | 'summaries.json' | 'compacted.json'
 
 /**
  * The store's own files under `.git/evogit/`, behind one API so that only `src/git` knows where
@@ -29,9 +29,9 @@ export class StoreFiles {
     return raw === null ? null : raw.toString('utf8')
   }
 
-  /** Replaces the file atomically. */
-  async write(name: StoreFileName, text: string): Promise<void> {
-    await writeFileAtomic(this.core.fs, this.path(name), text, { mkdir: true, sync: this.core.sync })
+  /** Replaces the file atomically; `sync: false` for caches, whose loss costs a rebuild only. */
+  async write(name: StoreFileName, text: string, options: { sync?: boolean } = {}): Promise<void> {
+    await writeFileAtomic(this.core.fs, this.path(name), text, { mkdir: true, sync: this.core.sync && (options.sync ?? true) })
   }
 
   /** Removes the file; a missing one is fine. */

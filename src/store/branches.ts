@@ -2,6 +2,7 @@ import { CorruptObjectError } from '../errors/index.js'
 import { parseCommitMessage } from '../model/commit-message.js'
 import { assertObjectiveName } from '../model/objectives.js'
 import type { StoreContext } from './context.js'
+import { BranchSummaries } from './branch-summaries.js'
 import { bestScoreOn, currentBranch, generationsAt, readForks, walkFirstParent } from './history.js'
 import type { BranchSummary } from './history-types.js'
 
@@ -17,6 +18,9 @@ export interface BranchesOptions {
  * the lowest for a `min` loss), and where it forked from. Branches
  * created with native `git branch` are included; for those (and for clones, which do not carry
  * our fork records) the fork point is found in the commit graph.
+ *
+ * Best scores and fork checks come from a cache keyed by commit (see branch-summaries.ts), so a
+ * call walks only the commits saved since the last one, not every branch's whole history.
  *
  * @example
  * ```ts
@@ -51,20 +55,23 @@ export async function branches(options: BranchesOptions): Promise<BranchSummary[
     firstParents.set(name, line)
     return line
   }
+  const summaries = await BranchSummaries.open(ctx)
+  const tipsKey = [...tips].map(([n, oid]) => `${n}=${oid}`).join(',')
   const out: BranchSummary[] = []
   for (const [name, tip] of tips) {
     try {
-      const ids = await generationsAt(ctx, tip)
-      const best = await bestScoreOn(ctx, tip, options.objective)
+      const summary = await summaries.summary(tip)
+      // Another objective than the primary one is walked for; the cache keeps only the primary's best.
+      const best = options.objective === undefined ? summary : await bestScoreOn(ctx, tip, options.objective)
       out.push({
         name,
         current: name === current,
         commit: tip,
-        latestGeneration: ids.at(-1) ?? null,
+        latestGeneration: summary.latest,
         bestScore: best.best,
         objective: best.objective,
         direction: best.direction,
-        forkedFrom: await forkOf(name),
+        forkedFrom: await forkOf(name, tip),
       })
     } catch (err) {
       // One broken branch must not hide the healthy ones.
@@ -73,13 +80,23 @@ export async function branches(options: BranchesOptions): Promise<BranchSummary[
       out.push({ name, current: name === current, commit: tip, latestGeneration: ids.at(-1) ?? null, bestScore: null, objective: null, direction: null, forkedFrom: null, broken: true })
     }
   }
+  await summaries.save()
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 
-  async function forkOf(name: string): Promise<BranchSummary['forkedFrom']> {
-    const line = await lineOf(name)
+  async function forkOf(name: string, tip: string): Promise<BranchSummary['forkedFrom']> {
     const recorded = forks[name]
-    if (recorded && line.includes(recorded.commit)) return { branch: recorded.from, generation: recorded.generation, commit: recorded.commit }
+    if (recorded && (await summaries.isOnLine(tip, recorded.commit))) return { branch: recorded.from, generation: recorded.generation, commit: recorded.commit }
     if (name === root) return null
+    const key = `${name}\0${tipsKey}`
+    const known = summaries.fork(key)
+    if (known !== undefined) return known
+    const found = await forkInGraph(name)
+    summaries.rememberFork(key, found)
+    return found
+  }
+
+  async function forkInGraph(name: string): Promise<BranchSummary['forkedFrom']> {
+    const line = await lineOf(name)
     // No record: the fork point is where this branch's line meets another branch's line; the
     // nearest meeting point wins, and the root branch wins ties.
     let best: { branch: string; commit: string; depth: number } | null = null

@@ -19,6 +19,12 @@ export interface CompactOptions {
   maxPackSize?: number
   /** The git executable (default `git`, looked up on PATH). */
   gitBinary?: string
+  /**
+   * Repack the whole history (default `false`). Otherwise, once a store has been compacted, only
+   * what is new since is packed, and small packs are merged geometrically (as `git repack
+   * --geometric=2`), so compacting again costs what was added, not the history.
+   */
+  full?: boolean
 }
 
 /** What a compaction did. */
@@ -36,6 +42,8 @@ export interface CompactResult {
   after: ObjectStoreSize
   /** Wall time of the repack. */
   seconds: number
+  /** What was done: the whole history, only what was new, or nothing. */
+  mode: 'full' | 'incremental' | 'none'
 }
 
 /** The arguments of {@link compact}. */
@@ -49,10 +57,14 @@ const MIB = 1 << 20
  * Packs the store's history with native git's delta compression. Saves write one loose object
  * per file (fast, and never a delta), which over a long run takes a fair share of the raw JSON;
  * consecutive generations mostly repeat each other, so a repack with a real delta search shrinks
- * the repository to a few percent of it. It runs `git pack-objects` over every reachable object
- * in history order (so each generation is compared with its neighbours), then `git repack -a -d`
- * reusing those deltas, under the store's write lock (saves wait), never as part of a save. Without native git nothing changes and the result
- * says so (`compacted: false`, `nativeGit: false`, and a message).
+ * the repository to a few percent of it.
+ *
+ * By default it is incremental: it packs only what was saved since the last compaction (all of
+ * it the first time) and merges small packs geometrically, so its cost follows what is new. The
+ * packing only adds packs and runs while saves go on; the write lock is held only to delete what
+ * the new packs made redundant. With `full` it repacks the whole history under the write lock
+ * (saves wait), dropping unreachable objects too. Never part of a save. Without native git
+ * nothing changes and the result says so (`compacted: false`, `nativeGit: false`, and a message).
  *
  * @param options - The store context and {@link CompactOptions}.
  * @returns Sizes before and after, and whether native git was available.
@@ -66,7 +78,7 @@ const MIB = 1 << 20
  * ```
  */
 export async function compact(options: CompactStoreOptions): Promise<CompactResult> {
-  const { ctx, window = 250, depth = 50, maxPackSize = 1024 * MIB, gitBinary = 'git' } = options
+  const { ctx, window = 250, depth = 50, maxPackSize = 1024 * MIB, gitBinary = 'git', full = false } = options
   positiveInteger('window', window, 1, 10_000)
   positiveInteger('depth', depth, 1, 4095)
   positiveInteger('maxPackSize', maxPackSize, MIB, 2048 * MIB - 1)
@@ -74,6 +86,12 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
     throw new InvalidArgumentError('`gitBinary` must be a non-empty string', { parameter: 'gitBinary', expected: 'a path or command name', received: typeof gitBinary })
   }
   const repo = ctx.repo
+  // Without a record (never compacted, or the record is lost) the incremental path packs everything.
+  const since = full ? null : ((await readRecord(ctx)) ?? [])
+  if (since !== null) {
+    const incremental = await compactIncrementally(ctx, { window, depth, gitBinary, since })
+    if (incremental !== null) return incremental
+  }
   return ctx.lock.run(async () => {
     const before = await repo.objectStoreSize()
     const git = await nativeGitVersion(gitBinary)
@@ -86,10 +104,13 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
         before,
         after: before,
         seconds: 0,
+        mode: 'none',
       }
     }
     const started = performance.now()
+    const tips = await repo.currentTips(gitBinary)
     await repo.repack({ gitBinary, window, depth, maxPackSize })
+    await writeRecord(ctx, tips)
     const seconds = (performance.now() - started) / 1000
     const after = await repo.objectStoreSize()
     return {
@@ -100,8 +121,64 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
       before,
       after,
       seconds,
+      mode: 'full',
     }
   })
+}
+
+/** The tips packed by the last compaction (`.git/evogit/compacted.json`): the next one starts from them. */
+async function readRecord(ctx: StoreContext): Promise<string[] | null> {
+  try {
+    const raw = await ctx.repo.storeFiles.read('compacted.json')
+    const parsed = raw === null ? null : (JSON.parse(raw) as { tips?: unknown })
+    const tips = parsed?.tips
+    return Array.isArray(tips) && tips.every((t) => typeof t === 'string' && /^[0-9a-f]{40}$/.test(t)) ? (tips as string[]) : null
+  } catch {
+    return null
+  }
+}
+
+async function writeRecord(ctx: StoreContext, tips: string[]): Promise<void> {
+  // Not fsynced: a lost record only makes the next compaction a full one.
+  await ctx.repo.storeFiles.write('compacted.json', `${JSON.stringify({ tips })}\n`, { sync: false })
+}
+
+/**
+ * The incremental compaction: everything that takes time (packing the new objects, merging small
+ * packs) only adds packs and runs without the write lock, so saves go on meanwhile. Only the
+ * deletions (packs whose objects were merged, loose objects now packed) take the lock, briefly:
+ * a save may be rewriting one of those loose objects. `null` when the record is unusable (a
+ * recorded tip is gone), and a full compaction should run instead.
+ */
+async function compactIncrementally(
+  ctx: StoreContext,
+  options: { window: number; depth: number; gitBinary: string; since: string[] },
+): Promise<CompactResult | null> {
+  const repo = ctx.repo
+  const git = await nativeGitVersion(options.gitBinary)
+  if (git.version === null) return null
+  const before = await repo.objectStoreSize()
+  const started = performance.now()
+  const tips = await repo.currentTips(options.gitBinary)
+  const packed = await repo.repackIncrementally({ gitBinary: options.gitBinary, window: options.window, depth: options.depth, since: options.since }, (fn) =>
+    ctx.lock.run(async () => {
+      await fn()
+      await writeRecord(ctx, tips)
+    }),
+  )
+  if (!packed) return null
+  const seconds = (performance.now() - started) / 1000
+  const after = await repo.objectStoreSize()
+  return {
+    compacted: true,
+    nativeGit: true,
+    gitVersion: git.version,
+    message: `compacted what was new with ${git.version}: ${before.bytes} → ${after.bytes} bytes in ${after.packs} pack${after.packs === 1 ? '' : 's'} (${seconds.toFixed(1)} s)`,
+    before,
+    after,
+    seconds,
+    mode: 'incremental',
+  }
 }
 
 function positiveInteger(parameter: string, value: unknown, min: number, max: number): void {

@@ -2,6 +2,7 @@ import type * as z from 'zod'
 import { RefNotFoundError } from '../errors/index.js'
 import type { Repository } from '../git/repository.js'
 import type { WriteLock } from '../io/lock.js'
+import type { AutoCompactOptions } from './auto-compact.js'
 import type { KeyOrder } from '../model/canonical-json.js'
 import type { ObjectivesInput } from '../model/objectives.js'
 import { assertRefName } from '../model/refname.js'
@@ -26,6 +27,8 @@ export interface StoreContext<T = unknown> {
   readonly diffKey: string | undefined
   /** Objectives and primary declared in `openStore`; merged into the committed ones on save. */
   readonly declaredObjectives?: { objectives: ObjectivesInput | undefined; primary: string | undefined }
+  /** Background compaction after every N saves (`openStore({ autoCompact })`). */
+  readonly autoCompact?: AutoCompactOptions
 }
 
 /** A commit a read operation should look at, and how the caller named it (for messages). */

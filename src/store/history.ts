@@ -154,17 +154,26 @@ export interface BestOnBranch {
 export async function bestScoreOn(ctx: StoreContext, tip: string, objective?: string): Promise<BestOnBranch> {
   const out: BestOnBranch = { best: null, objective: objective ?? null, direction: null }
   await walkFirstParent(ctx, tip, ({ info }) => {
-    if (!info) return
-    const name = objective ?? info.primary
-    const s = name === null ? undefined : info.stats[name]
-    if (!s) return
-    if (out.direction === null) {
-      out.direction = s.direction
-      out.objective = name
-    }
-    if (name === out.objective) out.best = bestOfTwo(out.best, s.best, out.direction)
+    accumulateBest(out, info, objective)
   })
   return out
+}
+
+/**
+ * Folds one generation commit, walked newest first, into a branch's best: the first commit with
+ * stats fixes the objective and its direction. Shared with the branch-summary cache, so both give
+ * the same answer.
+ */
+export function accumulateBest(out: BestOnBranch, info: GenerationCommitInfo | null, objective?: string): void {
+  if (!info) return
+  const name = objective ?? info.primary
+  const s = name === null ? undefined : info.stats[name]
+  if (!s) return
+  if (out.direction === null) {
+    out.direction = s.direction
+    out.objective = name
+  }
+  if (name === out.objective) out.best = bestOfTwo(out.best, s.best, out.direction)
 }
 
 /** What `branch` recorded about where a branch forked; kept in `.git/evogit/branches.json` (not pushed, so clones fall back to the graph). */

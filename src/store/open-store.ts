@@ -11,6 +11,7 @@ import { keyOrderFor } from '../model/canonical-json.js'
 import { EVOGIT_DIR } from '../model/generation-id.js'
 import { assertObjectiveName, normalizeObjectives, OBJECTIVES_PATH, type ObjectivesInput } from '../model/objectives.js'
 import { anyIndividualSchema } from '../model/population.js'
+import { checkedAutoCompact, type AutoCompactOptions } from './auto-compact.js'
 import type { Author, StoreContext } from './context.js'
 import { checkImportable, importGenerations, type ImportProgress } from './import-generations.js'
 import { repairStore } from './repair.js'
@@ -51,6 +52,11 @@ export interface OpenStoreOptions<S extends z.ZodType = typeof anyIndividualSche
   durable?: boolean
   /** The cross-process write lock's timeouts. */
   lock?: WriteLockOptions
+  /**
+   * Compact in the background after every `every` saves (incremental, see `compact`), outside the
+   * save's critical path: a save never waits for it longer than a lock hand-over.
+   */
+  autoCompact?: AutoCompactOptions
   /** With `adopt`: called after each generation imported in place (for a progress bar). */
   onAdoptProgress?: (progress: ImportProgress) => void
   /**
@@ -99,6 +105,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
   // Checked before anything touches the disk, so a typo in a direction creates no repository.
   normalizeObjectives(options.objectives)
   if (options.primary !== undefined) assertObjectiveName(options.primary, 'primary')
+  const autoCompact = checkedAutoCompact(options.autoCompact)
   const fs = options.fs ?? nodeStoreFs
   const dir = resolve(options.dir)
   const defaultBranch = options.defaultBranch ?? 'main'
@@ -119,6 +126,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
     lock: new WriteLock(repo.writeLockDir, options.lock, async (takeover) => void (await repairStore({ repo, takeover }))),
     diffKey: options.key,
     ...(options.objectives !== undefined || options.primary !== undefined ? { declaredObjectives: { objectives: options.objectives, primary: options.primary } } : {}),
+    ...(autoCompact ? { autoCompact } : {}),
   }
   // Best effort: a read-only store still opens for reading; the excludes only tidy `git status`.
   await ensureStoreExcludes(repo).catch(() => undefined)

@@ -1,5 +1,6 @@
 import { DetachedHeadError, DirtyWorkingTreeError, GenerationExistsError, InvalidArgumentError, RefNotFoundError } from '../errors/index.js'
 import { assertRefName } from '../model/refname.js'
+import { savePhaseClock } from './save-phases.js'
 import { ObjectDatabase } from '../git/objects.js'
 import { formatCommitMessage, parseCommitMessage } from '../model/commit-message.js'
 import { assertGenerationId, generationFileName, sidecarPath } from '../model/generation-id.js'
@@ -115,19 +116,24 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   if (typeof overwrite !== 'boolean') {
     throw new InvalidArgumentError(`\`overwrite\` must be a boolean, received ${typeof overwrite}`, { parameter: 'overwrite', expected: 'boolean', received: typeof overwrite })
   }
+  const phase = savePhaseClock() // `bench --breakdown` only; a no-op otherwise
   // Everything that can be refused is checked before the lock is taken and before any write.
   const individuals = validatePopulation({ populationSchema: ctx.populationSchema, population: options.population, generation, context: `generation ${generation}` })
+  phase('validate')
   const scored = normalizeScores({ population: individuals, scores: options.scores, score: options.score })
   normalizeObjectives(options.objectives)
   const meta = metaText(options.meta ?? null)
+  phase('scores, stats, meta')
   const lineage = prepareLineage(ctx, { lineage: options.lineage, population: individuals, generation })
   const verbatim = options.verbatim
   const populationBytes = verbatim?.bytes ?? Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation))
+  phase('serialize')
   const file = generationFileName(generation)
   const metaPath = sidecarPath(generation)
   const repo = ctx.repo
 
   return ctx.lock.run(async () => {
+    phase('lock acquire')
     const target = await targetBranch(ctx, options.branch)
     const head = target.head
     const branch = target.name
@@ -165,6 +171,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
         )
       }
     }
+    phase('read HEAD, parent, index, working tree')
     const now = ctx.clock()
     if (!(now instanceof Date) || !Number.isFinite(now.getTime())) {
       throw new InvalidArgumentError('`clock` must return a valid Date', { parameter: 'clock', expected: 'a valid Date', received: String(now) })
@@ -184,6 +191,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     const sidecarBytes = Buffer.from(sidecarText(sidecar, meta))
     const settingsChanged = await settingsChangedSince(ctx, head.oid && parentCommit ? { oid: head.oid, message: parentCommit.message } : null, JSON.parse(meta))
 
+    phase('sidecar')
     const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
     // The git layer writes the objects and working-tree copies, makes them durable, moves the
     // branch by compare-and-swap (the commit point), then updates the working tree and index.
@@ -211,6 +219,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       worktree: target.checkedOut,
       label: `generation ${generation}`,
     })
+    phase('commit: objects, fsync, ref, working tree, index')
     rememberLineage(ctx, committed.blobs.get(metaPath)!, sidecar)
     return {
       generation,

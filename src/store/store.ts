@@ -5,6 +5,7 @@ import { archives } from './archives.js'
 import { branch } from './branch.js'
 import { branches } from './branches.js'
 import { checkout, type CheckoutResult } from './checkout.js'
+import { autoCompactor } from './auto-compact.js'
 import { compact, type CompactOptions, type CompactResult } from './compact.js'
 import { compare, type CompareOptions, type CompareResult } from './compare.js'
 import type { StoreContext } from './context.js'
@@ -248,6 +249,19 @@ export interface Store<T, TIn = T> {
   compact(options?: CompactOptions): Promise<CompactResult>
 
   /**
+   * The background compaction started by `openStore({ autoCompact })`, if one is running (its
+   * result, or `null` when none runs or it failed). Await it before exiting to let it finish.
+   *
+   * @example
+   * ```ts
+   * const store = await openStore({ dir: 'runs/exp1', autoCompact: { every: 100 } })
+   * // … saves …
+   * await store.compaction()
+   * ```
+   */
+  compaction(): Promise<CompactResult | null>
+
+  /**
    * Re-reads and validates every generation and sidecar on every branch and reports leftovers of
    * crashed writers; with `repair`, repairs those first (never deleting user data). See {@link verify}.
    *
@@ -388,9 +402,14 @@ export interface Store<T, TIn = T> {
 
 /** Binds the per-file operations to one context, tagging every error with the operation that raised it. */
 export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T, TIn> {
+  const auto = ctx.autoCompact ? autoCompactor(ctx, ctx.autoCompact) : null
   const store = tagCallers<Omit<Store<T, TIn>, 'exportRows'>>({
     dir: ctx.dir,
-    saveGeneration: (generation, population, options = {}) => saveGeneration({ ...options, ctx, generation, population }),
+    saveGeneration: async (generation, population, options = {}) => {
+      const saved = await saveGeneration({ ...options, ctx, generation, population })
+      auto?.afterSave()
+      return saved
+    },
     loadGeneration: (generation, options = {}) => loadGeneration({ ...options, ctx, generation }),
     listGenerations: (options = {}) => listGenerations({ ...options, ctx }),
     loadMetadata: (generation, options = {}) => loadMetadata({ ...options, ctx, generation }),
@@ -411,6 +430,7 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     push: (options = {}) => push({ ...options, ctx }),
     pull: (options = {}) => pull({ ...options, ctx }),
     compact: (options = {}) => compact({ ...options, ctx }),
+    compaction: () => auto?.running() ?? Promise.resolve(null),
     verify: (options = {}) => verify({ ...options, ctx, fs }),
     ancestry: (id, options = {}) => ancestry({ ...options, ctx, id }),
     descendants: (id, options = {}) => descendants({ ...options, ctx, id }),

@@ -34,8 +34,8 @@ const RAISED_BY: Record<string, string[]> = {
   E_DIRTY_WORKTREE: ['saveGeneration', 'commitWorkingFiles', 'checkout', 'rollback', 'restoreArchive'],
 }
 
-function commandTree(): Map<string, Command> {
-  const program = buildProgram({ io: { argv: [], env: {}, cwd: '/', stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, exitCode: 0 })
+async function commandTree(): Promise<Map<string, Command>> {
+  const program = await buildProgram({ io: { argv: [], env: {}, cwd: '/', stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, exitCode: 0 })
   const out = new Map<string, Command>([['', program]])
   for (const c of program.commands) {
     out.set(c.name(), c)
@@ -47,8 +47,8 @@ function commandTree(): Map<string, Command> {
 const longFlags = (c: Command): string[] => c.options.flatMap((o) => (o.long ? [o.long] : []))
 
 describe('every hint names only options the command has', () => {
-  it('checks each error code raised by each operation against that command', () => {
-    const commands = commandTree()
+  it('checks each error code raised by each operation against that command', async () => {
+    const commands = await commandTree()
     const globals = [...longFlags(commands.get('')!), '--help', '--version']
     const classes = (Object.values(evogit) as unknown[]).filter((v): v is new (m: string, d: unknown) => evogit.EvogitError => typeof v === 'function' && v.prototype instanceof evogit.EvogitError)
     const data = { generation: 3, branch: 'main', ref: 'main', files: ['gen_3.json', '.evogit/meta/0/3.json'], issues: [{ index: 0, path: ['age'], message: 'bad' }], dir: '/x', reason: 'not empty', path: '/x', parameter: 'p', expected: 'e', received: 'r', url: 'http://127.0.0.1/x' }

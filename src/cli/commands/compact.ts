@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from '../../errors/index.js'
 import { action, examples, type Cli } from '../runtime.js'
@@ -19,16 +21,34 @@ export function registerCompact(program: Command, cli: Cli): void {
     .command('compact')
     .summary('shrink the history with native git (repack with delta search)')
     .description(
-      'Pack every object with native git (git pack-objects in history order, then git repack -a -d) so that generations are stored as deltas of each other. ' +
-        'Runs under the write lock, never during a save; without native git nothing changes and it says so.',
+      'Pack the history with native git so that generations are stored as deltas of each other. ' +
+        'Incremental by default: only what was saved since the last compaction is packed, and small packs are merged, while saves go on ' +
+        '(the write lock is held only to delete what became redundant). --full repacks everything under the write lock. ' +
+        '--auto starts an incremental compaction in a background process and returns at once, for engines that call evogit after each save. ' +
+        'Without native git nothing changes and it says so.',
     )
+    .option('--full', 'repack the whole history (saves wait), dropping unreachable objects')
+    .option('--auto', 'compact in a background process and return at once')
     .option('--window <n>', 'objects compared in the delta search (default 250)', positiveInt('window'))
     .option('--depth <n>', 'longest delta chain (default 50)', positiveInt('depth'))
-    .addHelpText('after', examples('evogit compact', 'evogit compact --window 500 --json'))
+    .addHelpText('after', examples('evogit compact', 'evogit compact --auto', 'evogit compact --full --window 500 --json'))
     .action(
-      action<[], { window?: number; depth?: number }>(cli, async (ctx, _args, flags) => {
+      action<[], { window?: number; depth?: number; full?: boolean; auto?: boolean }>(cli, async (ctx, _args, flags) => {
         const store = await ctx.open()
-        const result = await store.compact({ ...(flags.window === undefined ? {} : { window: flags.window }), ...(flags.depth === undefined ? {} : { depth: flags.depth }) })
+        const tuning = [...(flags.window === undefined ? [] : ['--window', String(flags.window)]), ...(flags.depth === undefined ? [] : ['--depth', String(flags.depth)])]
+        if (flags.auto) {
+          if (flags.full) throw new InvalidArgumentError('--auto compacts incrementally; it cannot be combined with --full', { parameter: 'auto', expected: '--auto or --full', received: '--auto --full' })
+          // A detached process of its own: the caller (an engine, a save) never waits for it.
+          const main = fileURLToPath(new URL('../main.js', import.meta.url))
+          const child = spawn(process.execPath, [main, '--dir', ctx.globals.dir, 'compact', ...tuning], { detached: true, stdio: 'ignore', env: { ...process.env, ...ctx.io.env } })
+          child.unref()
+          return { json: { started: true, pid: child.pid ?? null }, text: `Compacting in the background (pid ${child.pid ?? '?'})\n` }
+        }
+        const result = await store.compact({
+          ...(flags.window === undefined ? {} : { window: flags.window }),
+          ...(flags.depth === undefined ? {} : { depth: flags.depth }),
+          ...(flags.full ? { full: true } : {}),
+        })
         const text = result.compacted
           ? `Compacted ${mib(result.before.bytes)} → ${mib(result.after.bytes)} in ${result.seconds.toFixed(1)} s (${result.gitVersion ?? 'git'})\n`
           : `${result.message}\n`
