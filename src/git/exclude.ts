@@ -23,6 +23,27 @@ export async function ensureStoreExcludes(repo: Repository): Promise<void> {
   const lines = new Set(current.split('\n').map((l) => l.trim()))
   const missing = STORE_EXCLUDES.filter((p) => !lines.has(p))
   if (missing.length === 0) return
+  // A process killed while writing the exclude file leaves its temp file in .git/info, where no
+  // other repair looks, and the file without our lines: so the next open lands here and clears it.
+  await removeStaleExcludeTemps(core.fs, `${core.gitdir}/info`)
   const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`
   await writeFileAtomic(core.fs, path, `${prefix}# evogit: the original store's filelock files and evogit's temp files\n${missing.join('\n')}\n`, { mkdir: true, sync: core.sync })
+}
+
+async function removeStaleExcludeTemps(fs: ReturnType<typeof repoCore>['fs'], dir: string): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[])
+  for (const name of names) {
+    const pid = /^\.exclude\.(\d+)\.[0-9a-f]+\.evogit-tmp$/.exec(name)?.[1]
+    if (pid === undefined || pid === String(process.pid) || alive(Number(pid))) continue
+    await fs.unlink(`${dir}/${name}`).catch(() => undefined)
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }

@@ -15,7 +15,8 @@ export function directionOf(stats: ObjectiveStats | null | undefined): Direction
 /** The best value in one generation's statistics, respecting direction: the minimum of a loss. */
 export function bestOf(stats: ObjectiveStats | null | undefined, direction: Direction = directionOf(stats)): number | null {
   if (!stats) return null
-  return stats.best ?? bestOfStats(stats, direction)
+  // `best` was computed in the direction the stats record; asked for the other one, read min or max.
+  return stats.direction === direction && stats.best !== null ? stats.best : bestOfStats(stats, direction)
 }
 
 /** True when `candidate` is strictly better than `incumbent` (any number beats `null`). */

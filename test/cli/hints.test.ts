@@ -25,10 +25,13 @@ const COMMAND_OF: Record<string, string> = {
   watch: 'watch',
   resume: 'resume',
   log: 'log',
+  ancestry: 'lineage',
+  descendants: 'lineage',
 }
 
 /** Codes whose hints name options of the command itself, and the operations that raise them. */
 const RAISED_BY: Record<string, string[]> = {
+  E_INDIVIDUAL_NOT_FOUND: ['ancestry', 'descendants'],
   E_GENERATION_EXISTS: ['saveGeneration', 'commitWorkingFiles', 'importGenerations'],
   E_INVALID_SCORES: ['saveGeneration', 'commitWorkingFiles'],
   E_DIRTY_WORKTREE: ['saveGeneration', 'commitWorkingFiles', 'checkout', 'rollback', 'restoreArchive'],

@@ -88,9 +88,10 @@ describe('resume({ overrides }) and the Settings-Changed trailer', () => {
     await store.saveGeneration(0, population(2, 0), { scores: [1, 2], meta: { settings: { mutationRate: 0.2, seed: 7 }, rngState: 1 } })
     await store.saveGeneration(1, population(2, 0), { scores: [1, 3], meta: { settings: { mutationRate: 0.9, seed: 7 }, rngState: 2 } })
     const d = await store.diff(0, 1)
+    // In the meta's own key order, which the store keeps as the engine wrote it.
     expect(d.meta).toEqual([
-      { path: ['rngState'], old: 1, new: 2 },
       { path: ['settings', 'mutationRate'], old: 0.2, new: 0.9 },
+      { path: ['rngState'], old: 1, new: 2 },
     ])
     expect(d.stats['score']!.delta.max).toBe(1)
     expect(d.unchanged).toBe(2)

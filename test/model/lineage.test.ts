@@ -172,7 +172,7 @@ describe('lineage model', () => {
 
   it('sidecarJson writes the lineage one entry per line, and reads back as the same sidecar', () => {
     const order = keyOrderFor(sidecarSchema)
-    const base = { formatVersion: 1, generation: 2, savedAt: '2026-01-01T00:00:00.000Z', populationSize: 0, stats: {}, scores: {}, parent: null, meta: { a: [1, 2] } }
+    const base = { formatVersion: 2, generation: 2, savedAt: '2026-01-01T00:00:00.000Z', populationSize: 0, primary: null, objectives: {}, stats: {}, scores: {}, failures: {}, pareto: null, parent: null, meta: { a: [1, 2] } }
     expect(sidecarJson(base, order)).toBe(canonicalJson(base, order))
     fc.assert(
       fc.property(
