@@ -98,13 +98,12 @@ describe.skipIf(!chromiumPath)('the report in a real browser', () => {
     ])
     expect(await chart.locator('.role-axis-title text').allTextContents()).toEqual(['generation', 'accuracy (max: higher is better)'])
     expect(await v.page.locator('figure[data-view="trajectory"][data-objective="cost"] .role-axis-title text').allTextContents()).toContain('cost (max: higher is better)')
-    // Lineage: the best of main's generation 5 is g5-5; each individual i has parents i and i+1 (mod 6).
-    const expected = new Set<string>(['g5-5'])
-    let frontier = [5]
-    for (let g = 4; g >= 0; g--) {
-      frontier = [...new Set(frontier.flatMap((i) => [i, (i + 1) % 6]))]
-      for (const i of frontier) expected.add(`g${g}-${i}`)
-    }
+    // Lineage: the best of main's generation 5 is g5-5; the page draws the ancestry the store
+    // recorded for it (each individual i has parents i and i+1 mod 6, so 1 + 2 + … + 6 nodes over 6 generations).
+    const tree = await (await openStore({ dir })).ancestry('g5-5', { generation: 5, ref: 'main' })
+    const expected = new Set(tree.nodes.map((n) => String(n.id)))
+    expect(expected.size).toBe(1 + 2 + 3 + 4 + 5 + 6)
+    expect(expected).toContain('g0-0')
     const labels = await v.page.locator('figure[data-view="lineage"][data-branch="main"] g.lineage_label_marks text').allTextContents()
     expect(new Set(labels)).toEqual(expected)
     expect(await v.page.locator('figure[data-view="lineage"][data-branch="main"] g.lineage_node_marks path').count()).toBe(expected.size)

@@ -6,13 +6,14 @@ import { renderSvg, type ChartSpec } from '../svg.js'
 export function layoutLineage(graph: LineageData['branches'][number]): { nodes: (LineageData['branches'][number]['nodes'][number] & { lane: number })[]; edges: { x: number; y: number; x2: number; y2: number }[] } {
   const lanes = new Map<number, number>()
   const nodes = [...graph.nodes]
-    .sort((a, b) => a.generation - b.generation || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .sort((a, b) => a.generation - b.generation || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((n) => {
       const lane = lanes.get(n.generation) ?? 0
       lanes.set(n.generation, lane + 1)
       return { ...n, lane }
     })
-  const at = new Map(nodes.map((n) => [n.id, n]))
+  // Edges name nodes by key: the same id may stand for different individuals in two generations.
+  const at = new Map(nodes.map((n) => [n.key, n]))
   const edges = graph.edges.flatMap((e) => {
     const a = at.get(e.from)
     const b = at.get(e.to)
@@ -43,7 +44,7 @@ export async function lineageView(model: ReportModel): Promise<string> {
           mark: { type: 'point', filled: true, size: 90 },
           encoding: { x, y, color: { field: 'score', type: 'quantitative', title: 'score', scale: { scheme: 'viridis' } }, shape: { value: 'circle' } },
         },
-        { data: { values: nodes.map((n) => ({ ...n, text: n.operator ? `${n.id} (${n.operator})` : n.id })) }, name: 'lineage_label', mark: { type: 'text', dy: -12, fontSize: 10 }, encoding: { x, y, text: { field: 'text' } } },
+        { data: { values: nodes.map((n) => ({ ...n, text: `${n.id}${n.ref ? ` @${n.ref}` : ''}${n.operator ? ` (${n.operator})` : ''}${n.missing ? ' (missing)' : ''}` })) }, name: 'lineage_label', mark: { type: 'text', dy: -12, fontSize: 10 }, encoding: { x, y, text: { field: 'text' } } },
       ],
     } as unknown as ChartSpec
     const caption = `${graph.branch}: ${nodes.length} ancestors of ${graph.root} over ${new Set(nodes.map((n) => n.generation)).size} generations${graph.truncated ? ' (cut off at the depth limit)' : ''}. Best score in the graph: ${num(Math.max(...nodes.map((n) => n.score ?? -Infinity)))}.`
