@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type ReportModel } from '../../src/index.js'
+import { bestIndex } from '../../src/model/best.js'
 import { tempDir } from '../helpers.js'
 import { findChromium, launchChromium } from './browser.js'
 import { importedStore, twoBranchStore, unscoredStore } from './stores.js'
@@ -135,11 +136,41 @@ describe.skipIf(!chromiumPath)('the report in a real browser', () => {
     }
   })
 
+  const root = resolve(import.meta.dirname, '../..')
+  let example: string | null = null
+  /** The example evolution (`npm start`), run once for the tests that need it. */
+  function exampleRun(): string {
+    if (example === null) {
+      example = join(tempDir(), 'persona_data')
+      execFileSync(process.execPath, [join(root, 'dist/examples/evolve.js'), '--dir', example], { stdio: 'ignore' })
+    }
+    return example
+  }
+
+  it('draws the lineage the example run recorded: the ancestry of the best of the last generation', async () => {
+    const dir = exampleRun()
+    const store = await openStore({ dir })
+    const tip = (await store.resume())!
+    const sidecar = tip.sidecar!
+    const best = bestIndex(sidecar.scores, { primary: sidecar.primary, direction: sidecar.objectives[sidecar.primary!]! })!
+    const id = sidecar.lineage![best]!.id
+    const tree = await store.ancestry(id, { generation: tip.generation, ref: 'main' })
+    // The example's lineage is deep and branching, not a single chain.
+    expect(new Set(tree.nodes.map((n) => n.generation)).size).toBe(tip.generation + 1)
+    expect(tree.edges.length).toBeGreaterThan(tree.nodes.length - 1)
+    const { file } = await reportOf(dir, 'example-lineage')
+    const v = await visit(file)
+    expect(v.errors).toEqual([])
+    const figure = v.page.locator('figure[data-view="lineage"][data-branch="main"]')
+    expect(await figure.getAttribute('data-root')).toBe(String(id))
+    const labels = await figure.locator('g.lineage_label_marks text').allTextContents()
+    expect(labels.sort()).toEqual(tree.nodes.map((n) => `${String(n.id)}${n.op ? ` (${n.op})` : ''}`).sort())
+    expect(await figure.locator('g.lineage_node_marks path').count()).toBe(tree.nodes.length)
+    await v.page.close()
+  })
+
   it.runIf(process.env['EVOGIT_UPDATE_SCREENSHOT'] === '1')('regenerates docs/report.png from the example run', async () => {
-    const root = resolve(import.meta.dirname, '../..')
-    const dir = join(tempDir(), 'persona_data')
-    execFileSync(process.execPath, [join(root, 'dist/examples/evolve.js'), '--dir', dir], { stdio: 'ignore' })
-    const { file } = await reportOf(dir, 'example')
+    const { file } = await reportOf(exampleRun(), 'example')
     const v = await visit(file)
     expect(v.errors).toEqual([])
     await v.page.setViewportSize({ width: 1280, height: 800 })
