@@ -13,6 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type ReportModel } from '../../src/index.js'
 import { bestIndex } from '../../src/model/best.js'
+import { MAX_LABELLED_NODES } from '../../src/report/views/lineage.js'
 import { tempDir } from '../helpers.js'
 import { findChromium, launchChromium } from './browser.js'
 import { importedStore, twoBranchStore, unscoredStore } from './stores.js'
@@ -137,14 +138,11 @@ describe.skipIf(!chromiumPath)('the report in a real browser', () => {
   })
 
   const root = resolve(import.meta.dirname, '../..')
-  let example: string | null = null
-  /** The example evolution (`npm start`), run once for the tests that need it. */
+  /** The example evolution (`npm start`) in a fresh directory (temp directories go after each test). */
   function exampleRun(): string {
-    if (example === null) {
-      example = join(tempDir(), 'persona_data')
-      execFileSync(process.execPath, [join(root, 'dist/examples/evolve.js'), '--dir', example], { stdio: 'ignore' })
-    }
-    return example
+    const dir = join(tempDir(), 'persona_data')
+    execFileSync(process.execPath, [join(root, 'dist/examples/evolve.js'), '--dir', dir], { stdio: 'ignore' })
+    return dir
   }
 
   it('draws the lineage the example run recorded: the ancestry of the best of the last generation', async () => {
@@ -163,9 +161,15 @@ describe.skipIf(!chromiumPath)('the report in a real browser', () => {
     expect(v.errors).toEqual([])
     const figure = v.page.locator('figure[data-view="lineage"][data-branch="main"]')
     expect(await figure.getAttribute('data-root')).toBe(String(id))
-    const labels = await figure.locator('g.lineage_label_marks text').allTextContents()
-    expect(labels.sort()).toEqual(tree.nodes.map((n) => `${String(n.id)}${n.op ? ` (${n.op})` : ''}`).sort())
-    expect(await figure.locator('g.lineage_node_marks path').count()).toBe(tree.nodes.length)
+    const expected = tree.nodes.map((n) => `${String(n.id)}${n.op ? ` (${n.op})` : ''}`).sort()
+    const marks = await figure.locator('g.lineage_node_marks path').all()
+    expect(marks).toHaveLength(tree.nodes.length)
+    const named = await Promise.all(marks.map((m) => m.getAttribute('aria-label')))
+    expect(named.sort()).toEqual(expected)
+    // Too many nodes to print every label legibly: only the best individual is labelled.
+    expect(tree.nodes.length).toBeGreaterThan(MAX_LABELLED_NODES)
+    const root = tree.nodes.find((n) => n.depth === 0)!
+    expect(await figure.locator('g.lineage_label_marks text').allTextContents()).toEqual([`${String(root.id)}${root.op ? ` (${root.op})` : ''}`])
     await v.page.close()
   })
 
@@ -173,6 +177,7 @@ describe.skipIf(!chromiumPath)('the report in a real browser', () => {
     const { file } = await reportOf(exampleRun(), 'example')
     const v = await visit(file)
     expect(v.errors).toEqual([])
+    for (const id of VIEWS) expect(await v.page.locator(`section#${id}`).getAttribute('data-available'), id).toBe('true')
     await v.page.setViewportSize({ width: 1280, height: 800 })
     mkdirSync(join(root, 'docs'), { recursive: true })
     const png = await v.page.screenshot({ clip: { x: 0, y: 0, width: 1280, height: 1100 }, fullPage: true })
