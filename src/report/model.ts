@@ -72,10 +72,10 @@ export interface BranchNode {
   generations: number
   /** Best value of the primary objective on the branch's own generations, and where. */
   best: { objective: string; value: number; generation: number } | null
-  /** Settings that differ from the parent at the fork, from `meta`: `path: old → new`. */
+  /** Settings the branch's own generations changed, from their `Settings-Changed` trailers: `path: old → new`. */
   settingsChanges: SettingsChange[]
-  /** Where `settingsChanges` came from. */
-  settingsSource: 'meta-diff' | 'trailer' | 'none'
+  /** Where `settingsChanges` came from: the commits' trailers, or `none` for a root branch or one without own generations. */
+  settingsSource: 'trailer' | 'none'
 }
 
 /** One changed setting. */
@@ -92,8 +92,8 @@ export interface ComparisonData {
   /** Column names in order; every row has a value (or `null`) for each. */
   columns: string[]
   rows: Record<string, string | number | boolean | null>[]
-  /** `store.compare()` when the store offers it, else a summary built from `branches()` and `log()`. */
-  source: 'compare' | 'summary'
+  /** Always `store.compare()`, the rows `evogit compare` prints. */
+  source: 'compare'
 }
 
 /** One point of a Pareto front. */
@@ -107,8 +107,9 @@ export interface FrontPoint {
 /** The Pareto view for one branch. */
 export interface BranchPareto {
   branch: string
-  /** Fronts at the chosen generations: first, middle, last and best (by hypervolume). */
+  /** Fronts at the chosen generations: first, middle, last and best (by hypervolume), as the sidecars recorded them. */
   fronts: { generation: number; label: string; points: FrontPoint[] }[]
+  /** The hypervolume each generation's commit recorded (its `Hypervolume` trailer). */
   hypervolume: { generation: number; value: number }[]
 }
 
@@ -116,22 +117,29 @@ export interface BranchPareto {
 export interface ParetoData {
   objectives: [ObjectiveInfo, ObjectiveInfo]
   branches: BranchPareto[]
-  /** How the fronts were obtained (e.g. computed from sampled sidecar scores). */
+  /** How the fronts were obtained and what the hypervolume was measured against. */
   note: string
 }
 
 /** One node of a lineage graph. */
 export interface LineageNode {
+  /** Unique within the graph (`<generation>:<id>`, prefixed `<ref>~` off the branch), as `store.ancestry()` keys it; edges use it. */
+  key: string
   id: string
   generation: number
   /** Primary objective value, when known. */
   score: number | null
   /** How the individual was made (e.g. `mutation`, `crossover`), when recorded. */
   operator?: string
+  /** The other ref it lives on (a migrant's island), else `null`. */
+  ref?: string | null
+  /** A recorded parent the store does not have (its ref was deleted or rolled back). */
+  missing?: boolean
 }
 
 /** The lineage view: for each branch, the ancestry of the best individual of its last generation. */
 export interface LineageData {
+  /** `root` is the best individual's id; edges lead from a parent's `key` to its child's. */
   branches: { branch: string; root: string; nodes: LineageNode[]; edges: { from: string; to: string }[]; truncated: boolean }[]
 }
 

@@ -20,13 +20,14 @@ import type { StoreContext } from './context.js'
 import type { BranchSummary, LogEntry } from './history-types.js'
 import { loadGeneration } from './load-generation.js'
 import { loadMetadata } from './load-metadata.js'
+import { compare } from './compare.js'
 import { log } from './log.js'
 import { forkPoints, type RefLine } from './report-forks.js'
 import { comparisonRows } from './report-sources/compare.js'
 import { objectiveDirections } from './report-sources/directions.js'
-import { lineageOf } from './report-sources/lineage.js'
-import { PARETO_SAMPLES, paretoFromSidecars, paretoObjectives } from './report-sources/pareto.js'
-import { settingsChanges } from './report-sources/settings.js'
+import { lineageOf, type LineageInput } from './report-sources/lineage.js'
+import { PARETO_SAMPLES, paretoFromStore, paretoObjectives, type ParetoInput } from './report-sources/pareto.js'
+import { settingsChangesOf } from './report-sources/settings.js'
 
 /** Options of {@link collectReport}. */
 export interface CollectReportOptions {
@@ -103,24 +104,20 @@ export async function collectReport(options: CollectReportOptions): Promise<Repo
   })
   const trajectoriesData = { objectives, branches: trajectories, thinning: { maxPoints: MAX_CHART_POINTS, thinned, rule: THINNING_RULE } }
 
-  // 2. Branch tree, with settings changes from the meta at the fork and at the first own generation.
+  // 2. Branch tree, with the settings changes the branch's own commits name in their trailers.
   const nodes: BranchNode[] = []
   for (const line of lines) {
     const fork = line.summary?.forkedFrom ?? null
-    const first = line.entries.find((e) => e.commit !== fork?.commit) ?? null
-    let changes: BranchNode['settingsChanges'] = []
-    let source: BranchNode['settingsSource'] = 'none'
-    if (fork && first) {
-      const atFork = fork.generation === null ? null : await loadMetadata({ ctx, generation: fork.generation, ref: fork.commit })
-      const own = await loadMetadata({ ctx, generation: first.generation, ref: first.commit })
-      if (atFork && own) source = 'meta-diff'
-      changes = settingsChanges(atFork, own, first.generation)
-    }
+    const own = line.entries.filter((e) => e.commit !== fork?.commit)
+    const first = own[0] ?? null
+    const changes: BranchNode['settingsChanges'] = []
+    for (const e of own) changes.push(...settingsChangesOf((await ctx.repo.readCommit(e.commit)).message, e.generation))
+    const source: BranchNode['settingsSource'] = fork && first ? 'trailer' : 'none'
     const primaryInfo = objectives.find((o) => o.name === primary)
     let best: BranchNode['best'] = null
     if (primaryInfo) {
       for (const e of line.entries) {
-        const v = bestOf(e.stats[primaryInfo.name], primaryInfo.direction)
+        const v = bestOf(e.stats[primaryInfo.name])
         if (v !== null && (best === null || (primaryInfo.direction === 'max' ? v > best.value : v < best.value))) best = { objective: primaryInfo.name, value: v, generation: e.generation }
       }
     }
@@ -138,11 +135,11 @@ export async function collectReport(options: CollectReportOptions): Promise<Repo
     })
   }
 
-  // 4. Pareto, from the raw scores of sampled sidecars.
-  const pair = paretoObjectives(objectives)
-  let pareto: ReportModel['pareto'] = absent(objectives.length < 2 ? `Pareto fronts need two objectives; this store records ${objectives.length === 0 ? 'none' : `only ${objectives[0]!.name}`}.` : 'no sampled generation has raw scores for both objectives in its sidecar.')
+  // 4. Pareto, from the fronts the sidecars recorded and the hypervolume in the trailers.
+  const pair = paretoObjectives(objectives, [...tips.values()])
+  let pareto: ReportModel['pareto'] = absent(objectives.length < 2 ? `Pareto fronts need two objectives; this store records ${objectives.length === 0 ? 'none' : `only ${objectives[0]!.name}`}.` : 'no latest generation has a Pareto front recorded in its sidecar.')
   if (pair) {
-    const inputs = []
+    const inputs: ParetoInput[] = []
     for (const line of lines) {
       const sidecars: { generation: number; sidecar: Sidecar }[] = []
       for (const i of evenSample(line.entries.length, PARETO_SAMPLES)) {
@@ -150,16 +147,16 @@ export async function collectReport(options: CollectReportOptions): Promise<Repo
         const sidecar = i === line.entries.length - 1 ? tips.get(line.name) : await loadMetadata({ ctx, generation: e.generation, ref: e.commit })
         if (sidecar) sidecars.push({ generation: e.generation, sidecar })
       }
-      inputs.push({ branch: line.name, sidecars })
+      inputs.push({ branch: line.name, entries: line.entries, sidecars })
     }
-    const data = paretoFromSidecars(pair, inputs)
+    const data = paretoFromStore(pair, inputs)
     if (data) pareto = present(data)
   }
 
   // 6 and 7. Diversity and individual-level diffs at sampled generations; generation rows from trailers.
   const diversity: DiversityData['branches'] = []
   const tables: GenerationsTable[] = []
-  const lineageInputs = []
+  const lineageInputs: LineageInput[] = []
   for (const line of lines) {
     const sampled = new Map<number, { added: number; removed: number; changed: number; unchanged: number }>()
     const points = []
@@ -186,31 +183,19 @@ export async function collectReport(options: CollectReportOptions): Promise<Repo
       const s = o ? e.stats[o.name] : undefined
       const prev = i > 0 ? line.entries[i - 1]! : null
       const ps = prev && o ? prev.stats[o.name] : undefined
-      const stats = s ? { best: bestOf(s, o!.direction), mean: s.mean, median: s.median, min: s.min, max: s.max } : null
+      const stats = s ? { best: bestOf(s), mean: s.mean, median: s.median, min: s.min, max: s.max } : null
       const sub = (a: number | null | undefined, b: number | null | undefined) => (a === null || a === undefined || b === null || b === undefined ? null : a - b)
       const individuals = sampled.get(e.generation)
       const diff = prev
-        ? { best: sub(stats?.best, ps ? bestOf(ps, o!.direction) : null), mean: sub(s?.mean, ps?.mean), size: sub(e.populationSize, prev.populationSize), ...(individuals ? { individuals } : {}) }
+        ? { best: sub(stats?.best, ps ? bestOf(ps) : null), mean: sub(s?.mean, ps?.mean), size: sub(e.populationSize, prev.populationSize), ...(individuals ? { individuals } : {}) }
         : null
       return { generation: e.generation, time: e.time, size: e.populationSize, commit: e.commit, stats, diff }
     })
     tables.push({ branch: line.name, rows: thinRows(rows, MAX_TABLE_ROWS), total: rows.length })
     const last = line.entries.at(-1)
-    if (last) {
-      const scoresOf = (sc: Sidecar | null) => (sc && primary ? (sc.scores[primary] ?? null) : null)
-      lineageInputs.push({
-        branch: line.name,
-        generation: last.generation,
-        population: await population(last),
-        scores: scoresOf(tips.get(line.name) ?? null),
-        load: async (generation: number) => ({
-          population: await loadGeneration({ ctx, generation, ref: last.commit }),
-          scores: scoresOf(await loadMetadata({ ctx, generation, ref: last.commit })),
-        }),
-      })
-    }
+    if (last) lineageInputs.push({ branch: line.name, ref: line.name, generation: last.generation, sidecar: tips.get(line.name) ?? null })
   }
-  const lineage = await lineageOf(lineageInputs)
+  const lineage = await lineageOf(ctx, lineageInputs)
   const hasScores = objectives.length > 0
   const noScores = 'no generation has scores: save with `scores` (or `score`) to see trajectories.'
   return {
@@ -219,11 +204,11 @@ export async function collectReport(options: CollectReportOptions): Promise<Repo
     notes,
     trajectories: hasScores ? present(trajectoriesData) : absent(noScores),
     branchTree: present(nodes),
-    comparison: present(comparisonRows(nodes, hasScores ? trajectoriesData : null, primary)),
+    comparison: present(comparisonRows(await compare({ ctx, refs }))),
     pareto,
     lineage: lineage
       ? present(lineage)
-      : absent('no lineage recorded: individuals carry no `id` and `parents` fields, and this store keeps no ancestry of its own.'),
+      : absent('no lineage recorded: the latest generation of each branch was saved without `lineage` (pass `saveGeneration(n, population, { lineage })` to record who descends from whom).'),
     diversity: present({
       branches: diversity,
       sampling: `populations of up to ${diversitySamples} evenly spread generations per branch (first and last included) were read; pairwise distances use up to 64 individuals of each.`,
@@ -241,24 +226,21 @@ function ownEntries(all: LogEntry[], summary: BranchSummary | null): LogEntry[] 
   return fork.generation === null ? all : all.filter((e) => e.generation >= fork.generation!)
 }
 
-function bestOf(s: ObjectiveStats | undefined, direction: 'max' | 'min'): number | null {
-  if (!s) return null
-  const recorded = (s as { best?: unknown }).best
-  if (typeof recorded === 'number') return recorded
-  return direction === 'max' ? s.max : s.min
+/** The recorded best (sidecar format 2 and its trailers keep `best` in the objective's direction). */
+function bestOf(s: ObjectiveStats | undefined): number | null {
+  return s?.best ?? null
 }
 
 function pointOf(e: LogEntry, o: ObjectiveInfo): TrajectoryPoint {
   const s = e.stats[o.name]
-  const failed = (s as { failed?: unknown } | undefined)?.failed
   return {
     generation: e.generation,
-    best: bestOf(s, o.direction),
+    best: bestOf(s),
     mean: s?.mean ?? null,
     median: s?.median ?? null,
     min: s?.min ?? null,
     max: s?.max ?? null,
     count: s?.count ?? null,
-    failed: typeof failed === 'number' ? failed : null,
+    failed: s?.failed ?? null,
   }
 }

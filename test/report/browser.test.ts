@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type ReportModel } from '../../src/index.js'
+import { bestIndex } from '../../src/model/best.js'
+import { MAX_LABELLED_NODES } from '../../src/report/views/lineage.js'
 import { tempDir } from '../helpers.js'
 import { findChromium, launchChromium } from './browser.js'
 import { importedStore, twoBranchStore, unscoredStore } from './stores.js'
@@ -98,13 +100,12 @@ describe.skipIf(!chromiumPath)('the report in a real browser', () => {
     ])
     expect(await chart.locator('.role-axis-title text').allTextContents()).toEqual(['generation', 'accuracy (max: higher is better)'])
     expect(await v.page.locator('figure[data-view="trajectory"][data-objective="cost"] .role-axis-title text').allTextContents()).toContain('cost (max: higher is better)')
-    // Lineage: the best of main's generation 5 is g5-5; each individual i has parents i and i+1 (mod 6).
-    const expected = new Set<string>(['g5-5'])
-    let frontier = [5]
-    for (let g = 4; g >= 0; g--) {
-      frontier = [...new Set(frontier.flatMap((i) => [i, (i + 1) % 6]))]
-      for (const i of frontier) expected.add(`g${g}-${i}`)
-    }
+    // Lineage: the best of main's generation 5 is g5-5; the page draws the ancestry the store
+    // recorded for it (each individual i has parents i and i+1 mod 6, so 1 + 2 + … + 6 nodes over 6 generations).
+    const tree = await (await openStore({ dir })).ancestry('g5-5', { generation: 5, ref: 'main' })
+    const expected = new Set(tree.nodes.map((n) => String(n.id)))
+    expect(expected.size).toBe(1 + 2 + 3 + 4 + 5 + 6)
+    expect(expected).toContain('g0-0')
     const labels = await v.page.locator('figure[data-view="lineage"][data-branch="main"] g.lineage_label_marks text').allTextContents()
     expect(new Set(labels)).toEqual(expected)
     expect(await v.page.locator('figure[data-view="lineage"][data-branch="main"] g.lineage_node_marks path').count()).toBe(expected.size)
@@ -136,13 +137,47 @@ describe.skipIf(!chromiumPath)('the report in a real browser', () => {
     }
   })
 
-  it.runIf(process.env['EVOGIT_UPDATE_SCREENSHOT'] === '1')('regenerates docs/report.png from the example run', async () => {
-    const root = resolve(import.meta.dirname, '../..')
+  const root = resolve(import.meta.dirname, '../..')
+  /** The example evolution (`npm start`) in a fresh directory (temp directories go after each test). */
+  function exampleRun(): string {
     const dir = join(tempDir(), 'persona_data')
     execFileSync(process.execPath, [join(root, 'dist/examples/evolve.js'), '--dir', dir], { stdio: 'ignore' })
-    const { file } = await reportOf(dir, 'example')
+    return dir
+  }
+
+  it('draws the lineage the example run recorded: the ancestry of the best of the last generation', async () => {
+    const dir = exampleRun()
+    const store = await openStore({ dir })
+    const tip = (await store.resume())!
+    const sidecar = tip.sidecar!
+    const best = bestIndex(sidecar.scores, { primary: sidecar.primary, direction: sidecar.objectives[sidecar.primary!]! })!
+    const id = sidecar.lineage![best]!.id
+    const tree = await store.ancestry(id, { generation: tip.generation, ref: 'main' })
+    // The example's lineage is deep and branching, not a single chain.
+    expect(new Set(tree.nodes.map((n) => n.generation)).size).toBe(tip.generation + 1)
+    expect(tree.edges.length).toBeGreaterThan(tree.nodes.length - 1)
+    const { file } = await reportOf(dir, 'example-lineage')
     const v = await visit(file)
     expect(v.errors).toEqual([])
+    const figure = v.page.locator('figure[data-view="lineage"][data-branch="main"]')
+    expect(await figure.getAttribute('data-root')).toBe(String(id))
+    const expected = tree.nodes.map((n) => `${String(n.id)}${n.op ? ` (${n.op})` : ''}`).sort()
+    const marks = await figure.locator('g.lineage_node_marks path').all()
+    expect(marks).toHaveLength(tree.nodes.length)
+    const named = await Promise.all(marks.map((m) => m.getAttribute('aria-label')))
+    expect(named.sort()).toEqual(expected)
+    // Too many nodes to print every label legibly: only the best individual is labelled.
+    expect(tree.nodes.length).toBeGreaterThan(MAX_LABELLED_NODES)
+    const root = tree.nodes.find((n) => n.depth === 0)!
+    expect(await figure.locator('g.lineage_label_marks text').allTextContents()).toEqual([`${String(root.id)}${root.op ? ` (${root.op})` : ''}`])
+    await v.page.close()
+  })
+
+  it.runIf(process.env['EVOGIT_UPDATE_SCREENSHOT'] === '1')('regenerates docs/report.png from the example run', async () => {
+    const { file } = await reportOf(exampleRun(), 'example')
+    const v = await visit(file)
+    expect(v.errors).toEqual([])
+    for (const id of VIEWS) expect(await v.page.locator(`section#${id}`).getAttribute('data-available'), id).toBe('true')
     await v.page.setViewportSize({ width: 1280, height: 800 })
     mkdirSync(join(root, 'docs'), { recursive: true })
     const png = await v.page.screenshot({ clip: { x: 0, y: 0, width: 1280, height: 1100 }, fullPage: true })

@@ -20,8 +20,8 @@ describe('store.report on real stores', () => {
     if (!model.trajectories.available) throw new Error(model.trajectories.reason)
     const t = model.trajectories.data
     expect(t.objectives.map((o) => [o.name, o.direction, o.directionSource])).toEqual([
-      ['accuracy', 'max', 'default'],
-      ['cost', 'max', 'default'],
+      ['accuracy', 'max', 'sidecar'],
+      ['cost', 'max', 'sidecar'],
     ])
     const main = t.branches.find((b) => b.branch === 'main')!
     const wide = t.branches.find((b) => b.branch === 'wide')!
@@ -38,21 +38,49 @@ describe('store.report on real stores', () => {
     expect(model.branchTree.data.find((n) => n.name === 'main')!.current).toBe(true)
 
     if (!model.comparison.available) throw new Error(model.comparison.reason)
-    expect(model.comparison.data.rows.find((r) => r['branch'] === 'wide')).toMatchObject({ 'forked from': 'main', 'fork generation': 3, best: 1.15, 'settings changed': 'mutationRate' })
+    // The same rows as `evogit compare`.
+    const compared = await store.compare({ refs: ['main', 'wide'] })
+    expect(model.comparison.data.source).toBe('compare')
+    expect(model.comparison.data.rows.map((r) => r['name'])).toEqual(compared.rows.map((r) => r.name))
+    const wideRow = compared.rows.find((r) => r.name === 'wide')!
+    expect(wideRow.objectives['accuracy']!.best).toBe(1.15)
+    expect(model.comparison.data.rows.find((r) => r['name'] === 'wide')).toMatchObject({
+      'forked from': 'main',
+      'fork generation': 3,
+      'accuracy (max) best': 1.15,
+      'accuracy (max) best at generation': 7,
+      'accuracy (max) latest best': wideRow.objectives['accuracy']!.latestBest,
+      'accuracy (max) latest mean': wideRow.objectives['accuracy']!.latestMean,
+      'meta.settings.mutationRate': 0.5,
+    })
 
     if (!model.pareto.available) throw new Error(model.pareto.reason)
     expect(model.pareto.data.objectives.map((o) => o.name)).toEqual(['accuracy', 'cost'])
     const fronts = model.pareto.data.branches.find((b) => b.branch === 'main')!
     expect(fronts.fronts.map((f) => f.label)).toContain('first')
     expect(fronts.hypervolume.map((h) => h.generation)).toEqual([0, 1, 2, 3, 4, 5])
+    // Fronts and hypervolume are the ones the store recorded, not recomputed.
+    const stored = await store.pareto(5, { ref: 'main' })
+    expect(fronts.hypervolume.at(-1)!.value).toBe(stored.hypervolume)
+    const last = fronts.fronts.find((f) => f.label === 'last')!
+    expect(last.generation).toBe(5)
+    expect(last.points.map((p) => p.id).sort()).toEqual(stored.front.map((m) => m.individual.id).sort())
 
     if (!model.lineage.available) throw new Error(model.lineage.reason)
     const lineage = model.lineage.data.branches.find((b) => b.branch === 'main')!
     // The best of generation 5 is the last individual (accuracy rises with the index); its parents are g4-5 and g4-0.
     expect(lineage.root).toBe('g5-5')
-    expect(lineage.edges).toContainEqual({ from: 'g4-5', to: 'g5-5' })
-    expect(lineage.edges).toContainEqual({ from: 'g4-0', to: 'g5-5' })
+    expect(lineage.edges).toContainEqual({ from: '4:g4-5', to: '5:g5-5' })
+    expect(lineage.edges).toContainEqual({ from: '4:g4-0', to: '5:g5-5' })
     expect(new Set(lineage.nodes.map((n) => n.generation))).toEqual(new Set([0, 1, 2, 3, 4, 5]))
+    // The graph is the store's own ancestry of that individual.
+    const recorded = await store.ancestry('g5-5', { generation: 5, ref: 'main' })
+    expect(lineage.nodes.map((n) => n.key).sort()).toEqual(recorded.nodes.map((n) => n.key).sort())
+    expect(lineage.edges).toEqual(recorded.edges.map((e) => ({ from: e.parent, to: e.child })))
+    // Across the fork: wide's best of generation 7 descends from main's generations 0..3.
+    const wideLineage = model.lineage.data.branches.find((b) => b.branch === 'wide')!
+    expect(wideLineage.root).toBe('g7-5')
+    expect(new Set(wideLineage.nodes.map((n) => n.generation))).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7]))
 
     if (!model.diversity.available) throw new Error(model.diversity.reason)
     expect(model.diversity.data.branches.find((b) => b.branch === 'main')!.points[0]).toMatchObject({ generation: 0, size: 6, distinct: 6 })
@@ -140,9 +168,9 @@ describe('the README quick start', () => {
     const run = await evogit(['report', '--dir', 'persona_data', '-o', 'report.html'], { cwd })
     expect(run.code).toBe(0)
     const html = readFileSync(join(cwd, 'report.html'), 'utf8')
-    for (const view of ['trajectories', 'branchTree', 'comparison', 'pareto', 'diversity', 'generations']) expect(html).toContain(`<section id="${view}" data-view="${view}" data-available="true">`)
-    // The example records no parents, and the page says so instead of drawing nothing.
-    expect(html).toContain('<section id="lineage" data-view="lineage" data-available="false">')
-    expect(run.stderr).toContain('not in this report (no data): lineage')
+    // The example records lineage, so every view has data, the lineage graph included.
+    for (const view of ['trajectories', 'branchTree', 'comparison', 'pareto', 'lineage', 'diversity', 'generations']) expect(html).toContain(`<section id="${view}" data-view="${view}" data-available="true">`)
+    expect(html).toContain('data-view="lineage" data-branch="main"')
+    expect(run.stderr).not.toContain('not in this report')
   })
 })

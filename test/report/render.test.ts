@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { renderReport } from '../../src/report/render.js'
 import { diversityOf } from '../../src/report/diversity.js'
-import { front2d, hypervolume2d } from '../../src/report/pareto2d.js'
 import { evenSample, MAX_CHART_POINTS, thinRows, thinTrajectory } from '../../src/report/thin.js'
 import { REPORT_VIEWS, type ReportModel } from '../../src/report/model.js'
+import { settingsChangesOf } from '../../src/store/report-sources/settings.js'
 import { emptyModel, fullModel, series } from './models.js'
 
 /** The `<section>` of one view. */
@@ -84,7 +84,7 @@ describe('report renderer', () => {
     expect(lineage).toContain('data-nodes="ind-1 ind-5 ind-6 ind-9"')
     for (const id of ['ind-1', 'ind-5', 'ind-6', 'ind-9 (crossover)']) expect(lineage).toContain(`>${id}</text>`)
     expect(section(html, 'diversity')).toContain('Sampled: 2 of 30 generations')
-    expect(section(html, 'comparison')).toContain('Rows from <code>evogit compare</code>')
+    expect(section(html, 'comparison')).toContain('The rows of <code>evogit compare</code>')
     const generations = section(html, 'generations')
     expect(generations).toContain('+3 −3 ~2')
     expect(generations).toContain('+0.5')
@@ -102,6 +102,26 @@ describe('report renderer', () => {
 })
 
 describe('report helpers', () => {
+  it('reads every Settings-Changed trailer of a commit, JSON values, absent and cut values included', () => {
+    const message = [
+      'generation 4: best 0.9, mean 0.5 (6 individuals)',
+      '',
+      'Generation: 4',
+      'Settings-Changed: mutationRate 0.1→0.5',
+      'Settings-Changed: label "a→b"→"c"',
+      'Settings-Changed: selection.tournament (absent)→3',
+      'Settings-Changed: notes "long…→"short"',
+    ].join('\n')
+    expect(settingsChangesOf(message, 4)).toEqual([
+      { path: 'mutationRate', from: 0.1, to: 0.5, generation: 4 },
+      { path: 'label', from: 'a→b', to: 'c', generation: 4 },
+      { path: 'selection.tournament', from: '(absent)', to: 3, generation: 4 },
+      { path: 'notes', from: '"long…', to: 'short', generation: 4 },
+    ])
+    // A line in the body is not a trailer.
+    expect(settingsChangesOf('subject\n\nSettings-Changed: a 1→2\n\nnot: a trailer block here', 1)).toEqual([])
+  })
+
   it('thins by the documented rule: the band keeps every extreme and the best of each run', () => {
     const points = series(0, 2000, 'min')
     points[7]!.min = -100
@@ -120,21 +140,6 @@ describe('report helpers', () => {
     expect(evenSample(100, 5)).toEqual([0, 25, 50, 74, 99])
     expect(evenSample(3, 5)).toEqual([0, 1, 2])
     expect(evenSample(3, 0)).toEqual([])
-  })
-
-  it('finds two-objective fronts and hypervolume under either direction', () => {
-    const pts = [
-      { x: 1, y: 1 },
-      { x: 2, y: 3 },
-      { x: 3, y: 2 },
-      { x: 2, y: 2 },
-    ]
-    expect(front2d(pts, ['max', 'max'])).toEqual([{ x: 2, y: 3 }, { x: 3, y: 2 }])
-    expect(front2d(pts, ['min', 'min'])).toEqual([{ x: 1, y: 1 }])
-    expect(front2d(pts, ['max', 'min'])).toEqual([{ x: 1, y: 1 }, { x: 3, y: 2 }])
-    // Maximising both from reference (0, 0): the union of [0,2]x[0,3] and [0,3]x[0,2] is 6 + 2 = 8.
-    expect(hypervolume2d(pts, ['max', 'max'], { x: 0, y: 0 })).toBe(8)
-    expect(hypervolume2d([{ x: 1, y: 1 }], ['min', 'min'], { x: 3, y: 4 })).toBe(6)
   })
 
   it('measures diversity by content and by numeric distance', () => {

@@ -11,7 +11,7 @@ function individual(generation: number, i: number, parents: string[]) {
 /**
  * A real store with two branches: `main` (generations 0..5, mutation rate 0.1) and `wide`, forked
  * at generation 3 with mutation rate 0.5 (generations 4..7). Two objectives, `accuracy` and
- * `cost`; every individual records its parents, so the lineage view has data.
+ * `cost`; every save records lineage (each individual's parents), so the lineage view has data.
  */
 export async function twoBranchStore(dir: string): Promise<void> {
   const store = await openStore({ dir, clock: fixedClock() })
@@ -20,7 +20,9 @@ export async function twoBranchStore(dir: string): Promise<void> {
     const population = Array.from({ length: size }, (_, i) => individual(g, i, g === 0 ? [] : [`g${g - 1}-${i}`, `g${g - 1}-${(i + 1) % size}`]))
     const accuracy = population.map((_, i) => Math.round((0.1 * g + 0.05 * i + branchOffset) * 1000) / 1000)
     const cost = population.map((_, i) => Math.round((10 - i - 0.5 * g) * 1000) / 1000)
-    await store.saveGeneration(g, population, { scores: { accuracy, cost }, meta: { settings: { mutationRate: rate, population: size }, rngState: 1000 + g } })
+    // Lineage as the store records it: ids from the `id` field, parents in the generation before.
+    const lineage = population.map((ind) => ({ parents: ind.parents.map((id) => ({ generation: g - 1, id })) }))
+    await store.saveGeneration(g, population, { scores: { accuracy, cost }, lineage, meta: { settings: { mutationRate: rate, population: size }, rngState: 1000 + g } })
   }
   for (let g = 0; g <= 5; g++) await save(g, 0.1, 0)
   await store.branch('wide', { from: 3, checkout: true })

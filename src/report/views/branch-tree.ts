@@ -64,7 +64,7 @@ export async function branchTreeView(model: ReportModel): Promise<string> {
     node.settingsChanges.length === 0
       ? node.forkedFrom
         ? node.settingsSource === 'none'
-          ? 'unknown (no meta)'
+          ? 'no own generations yet'
           : 'none'
         : '—'
       : node.settingsChanges.map((c) => `<code>${esc(c.path)}</code>: ${esc(jsonCell(c.from))} → ${esc(jsonCell(c.to))}${c.generation === null ? '' : ` (gen ${c.generation})`}`).join('<br>'),
@@ -72,6 +72,6 @@ export async function branchTreeView(model: ReportModel): Promise<string> {
   ])
   return (
     figure(svg, 'Each bar runs from the branch’s fork point to its latest generation; dashed lines join a branch to the one it forked from.', { view: 'branch-tree' }) +
-    table(['branch', 'forked from', 'generations', 'best reached', 'settings changes (from meta)', 'tip'], rows, new Set([2]))
+    table(['branch', 'forked from', 'generations', 'best reached', 'settings changes (Settings-Changed trailers)', 'tip'], rows, new Set([2]))
   )
 }

@@ -48,7 +48,7 @@ export async function paretoView(model: ReportModel): Promise<string> {
         color: { field: 'branch', type: 'nominal', scale: branchScale(model.store.branches) },
       },
     } as unknown as ChartSpec
-    parts.push(figure(await renderSvg(spec, 'Hypervolume over generations'), 'Hypervolume of each front against one reference point shared by all branches.', { view: 'hypervolume' }))
+    parts.push(figure(await renderSvg(spec, 'Hypervolume over generations'), 'Hypervolume of each generation’s front, as its commit recorded it (see the note above for the reference point).', { view: 'hypervolume' }))
   }
   return `<div class="grid">${fronts}</div>${parts.join('\n')}`
 }

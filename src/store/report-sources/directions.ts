@@ -1,27 +1,16 @@
 import type { Sidecar } from '../../model/sidecar.js'
-import type { Direction, ObjectiveInfo } from '../../report/model.js'
+import { DEFAULT_DIRECTION } from '../../model/objectives.js'
+import type { ObjectiveInfo } from '../../report/model.js'
 
 /**
- * The direction of each objective. Reads, loosely, what a sidecar may record about directions
- * (`directions: { loss: 'min' }` or `objectives: { loss: { direction: 'min' } }`); an objective
- * nobody declared is `max`, which is what `best` has meant in evogit so far.
+ * The direction of each objective, as sidecar format 2 records it: `objectives[name]`, the
+ * direction the generation was saved with (the same one `stats[name].direction` and `best`
+ * follow). An objective the sidecar does not name (no sidecar, as in an import from the original
+ * store) is `max`, the default the store itself applies, and is marked so.
  */
 export function objectiveDirections(names: readonly string[], sidecar: Sidecar | null): ObjectiveInfo[] {
-  const raw = (sidecar ?? {}) as Record<string, unknown>
-  const recorded = (name: string): Direction | null => {
-    const directions = raw['directions']
-    if (isRecord(directions) && (directions[name] === 'min' || directions[name] === 'max')) return directions[name]
-    const objectives = raw['objectives']
-    const entry = isRecord(objectives) ? objectives[name] : undefined
-    if (isRecord(entry) && (entry['direction'] === 'min' || entry['direction'] === 'max')) return entry['direction']
-    return null
-  }
   return names.map((name) => {
-    const direction = recorded(name)
-    return direction ? { name, direction, directionSource: 'sidecar' } : { name, direction: 'max', directionSource: 'default' }
+    const direction = sidecar?.objectives[name] ?? sidecar?.stats[name]?.direction
+    return direction ? { name, direction, directionSource: 'sidecar' } : { name, direction: DEFAULT_DIRECTION, directionSource: 'default' }
   })
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
