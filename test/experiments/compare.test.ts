@@ -8,7 +8,7 @@ import { bestOf, directionOf, isBetter } from '../../src/model/objective-directi
 import { summarize, type ObjectiveStats } from '../../src/model/stats.js'
 import { fixedClock, git, population, tempDir } from '../helpers.js'
 
-const stats = (values: number[], direction?: 'min'): ObjectiveStats => ({ ...summarize(values), ...(direction ? { direction } : {}) })
+const stats = (values: number[], direction?: 'min'): ObjectiveStats => summarize(values, direction ?? 'max')
 
 function source(name: string, meta: unknown, series: { score: number[]; cost: number[] }[], fork: CompareSource['forkedFrom'] = null): CompareSource {
   return {
