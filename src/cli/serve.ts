@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
 import { InvalidArgumentError } from '../errors/index.js'
+import { parseExactJson, stringifyExact } from '../model/lossless-json.js'
 import type { ScoresInput } from '../model/scores.js'
 import type { GenerationSpec } from '../index.js'
 import { describeError } from './format/errors.js'
@@ -82,10 +83,21 @@ const METHODS: Record<string, Handler> = {
   },
   push: (s, p) => s.push({ ...(p.branch === undefined ? {} : { branch: str(p, 'branch') }), ...(p.remote === undefined ? {} : { remote: str(p, 'remote') }), tags: p.tags === true }),
   pull: (s, p) => s.pull({ ...(p.branch === undefined ? {} : { branch: str(p, 'branch') }), ...(p.remote === undefined ? {} : { remote: str(p, 'remote') }) }),
+  compare: (s, p) =>
+    s.compare({
+      ...(p.refs === undefined ? {} : { refs: p.refs as string[] }),
+      ...(p.target === undefined ? {} : { target: str(p, 'target') }),
+      ...(p.sortBy === undefined ? {} : { sortBy: str(p, 'sortBy') }),
+      ...(p.groupBy === undefined ? {} : { groupBy: str(p, 'groupBy') }),
+      allMeta: p.allMeta === true,
+    }),
+  objectives: (s, p) => s.objectives(ref(p)),
+  pareto: (s, p) => s.pareto(int(p, 'generation'), ref(p)),
+  lineage: (s, p) => s.ancestry(p.id as string | number, { ...ref(p), ...(p.generation === undefined ? {} : { generation: int(p, 'generation') }), ...(p.depth === undefined ? {} : { depth: int(p, 'depth') }) }),
 }
 
 /** Methods the protocol names that this build does not provide yet. */
-const PLANNED = ['compare']
+const PLANNED: string[] = []
 
 /** The names a client may call, for `hello`. */
 export function serveMethods(): string[] {
@@ -107,7 +119,8 @@ export async function serveStdio(options: { input: NodeJS.ReadableStream; output
   for await (const line of lines) {
     if (line.trim() === '') continue
     const response = await handleLine(session, line, options.version)
-    const text = JSON.stringify(response, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+    // Digits exactly as stored: a 128-bit RNG state in meta comes back as the same integer.
+    const text = stringifyExact(response)
     if (!options.output.write(`${text}\n`)) await new Promise((r) => options.output.once('drain', r))
   }
 }
@@ -115,7 +128,7 @@ export async function serveStdio(options: { input: NodeJS.ReadableStream; output
 async function handleLine(session: Session, line: string, version: string): Promise<{ id: unknown; result?: unknown; error?: unknown }> {
   let request: Request
   try {
-    request = JSON.parse(line) as Request
+    request = parseExactJson(line, { what: 'request', numbers: 'exact' }) as Request
   } catch (err) {
     return { id: null, error: { code: 'E_INVALID_JSON', category: 'invalid-data', message: `request is not valid JSON: ${(err as Error).message}`, data: null } }
   }

@@ -68,10 +68,21 @@ describe('evogit serve --stdio', () => {
     expectCleanRepo(dir)
   }, 60_000)
 
-  it('reports compare as missing until this build has it, and refuses to run without --stdio', async () => {
+  it('compares branches and keeps a 128-bit integer in meta digit for digit, and refuses to run without --stdio', async () => {
     const dir = tempDir()
-    const { lines } = await serve(dir, [{ id: 1, method: 'compare', params: {} }])
-    expect(JSON.parse(lines[0]!)).toMatchObject({ id: 1, error: { code: 'E_INVALID_ARGUMENT' } })
+    const big = '339532339509146837018286302930318434113'
+    const { lines } = await serve(dir, [
+      `{"id":1,"method":"save","params":{"generation":0,"population":[${JSON.stringify(persona(1))}],"scores":[0.5],"meta":{"state":${big}}}}`,
+      { id: 2, method: 'branch', params: { name: 'exp', from: 0 } },
+      { id: 3, method: 'compare', params: {} },
+      { id: 4, method: 'meta', params: { generation: 0 } },
+      { id: 5, method: 'hello' },
+    ])
+    const responses = lines.map((l) => JSON.parse(l) as { id: number; result?: unknown; error?: unknown })
+    expect(responses.map((r) => r.error ?? null)).toEqual([null, null, null, null, null])
+    expect((responses[2]!.result as { rows: { name: string }[] }).rows.map((r) => r.name).sort()).toEqual(['exp', 'main'])
+    expect(lines[3]).toContain(`"state":${big}`)
+    expect((responses[4]!.result as { missing: string[] }).missing).toEqual([])
     const child = spawn(process.execPath, [BIN, 'serve', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
