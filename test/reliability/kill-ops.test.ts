@@ -144,7 +144,7 @@ async function killLoop(op: string, dir: string, windowMs: number, seed: number,
   return tally
 }
 
-const WINDOW_MS: Record<string, number> = { branch: 250, checkout: 250, rollback: 250, restore: 300, import: 400, pull: 700, compact: 900 }
+const WINDOW_MS: Record<string, number> = { branch: 250, checkout: 250, rollback: 250, restore: 900, import: 400, pull: 700, compact: 900 }
 
 describe.concurrent('SIGKILL at random instants of each operation', () => {
   for (const op of ['branch', 'checkout', 'rollback', 'restore', 'import', 'compact']) {
