@@ -66,7 +66,7 @@ export async function report(options: ReportOptions): Promise<ReportResult> {
     ...(options.title === undefined ? {} : { title: options.title }),
   })
   if (options.html === false) return { model, html: null, path: null, bytes: 0 }
-  // Reading is done: let the git layer's pack caches (up to 64 MB of resolved deltas) go before
+  // Reading is done: let the git layer's pack caches (up to 16 MB of resolved deltas, and the pack itself) go before
   // Vega needs its memory. Forgetting caches is always safe; they refill on the next read.
   ctx.repo.objects.forgetPacks()
   const html = await renderReport(model)
