@@ -1,10 +1,16 @@
 /**
- * A small LRU by entry count, the one cache of parsed trees and commits. Both are immutable and
- * named by their content, so a hit is always correct and nothing ever needs invalidating.
+ * A small LRU, the one cache of parsed trees and commits. Both are immutable and named by their
+ * content, so a hit is always correct and nothing ever needs invalidating. The bound is a total
+ * weight: one per entry by default, or what `weigh` says (a tree's entry count), so a cache of
+ * big trees stays as small in memory as one of small ones. The newest entry is always kept.
  */
 export class Lru<V> {
   private readonly map = new Map<string, V>()
-  constructor(private readonly max: number) {}
+  private total = 0
+  constructor(
+    private readonly max: number,
+    private readonly weigh: (value: V) => number = () => 1,
+  ) {}
 
   get(key: string): V | undefined {
     const v = this.map.get(key)
@@ -16,8 +22,17 @@ export class Lru<V> {
   }
 
   set(key: string, value: V): void {
-    this.map.delete(key)
+    const old = this.map.get(key)
+    if (old !== undefined) {
+      this.map.delete(key)
+      this.total -= this.weigh(old)
+    }
     this.map.set(key, value)
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string)
+    this.total += this.weigh(value)
+    while (this.total > this.max && this.map.size > 1) {
+      const [oldest, v] = this.map.entries().next().value as [string, V]
+      this.map.delete(oldest)
+      this.total -= this.weigh(v)
+    }
   }
 }

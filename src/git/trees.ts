@@ -30,7 +30,11 @@ export interface TreeFile {
  * commits, and tree surgery (applying file changes, flattening).
  */
 export class TreeStore {
-  private readonly trees = new Lru<readonly TreeEntry[]>(512)
+  /**
+   * Bounded by entries, not trees: a root tree holds one entry per generation (~250 bytes each
+   * parsed), so 512 trees of a 1000-generation run held 80 MB while the report read its sidecars.
+   */
+  private readonly trees = new Lru<readonly TreeEntry[]>(1 << 16, (entries) => Math.max(1, entries.length))
   private readonly commits = new Lru<CommitData>(8192)
 
   constructor(private readonly core: RepoCore) {}
