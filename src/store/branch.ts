@@ -8,10 +8,8 @@ import type { BranchSummary, GenerationSpec } from './history-types.js'
 import { branches } from './branches.js'
 import { checkout } from './checkout.js'
 
-/** The arguments of {@link branch}. */
+/** Options of `store.branch`. */
 export interface BranchOptions {
-  ctx: StoreContext
-  name: string
   /**
    * Where the branch starts: a generation on the current branch (`3`), a generation on another
    * ref (`{ ref: 'main', generation: 3 }`), or a branch, tag or commit (`'v1'`, `'3f2a…'`).
@@ -20,6 +18,12 @@ export interface BranchOptions {
   from?: GenerationSpec | string
   /** Switch to the new branch, so the next save goes there. */
   checkout?: boolean
+}
+
+/** The arguments of {@link branch}: its options plus the store and the positional arguments. */
+export interface BranchCall extends BranchOptions {
+  ctx: StoreContext
+  name: string
 }
 
 /**
@@ -36,7 +40,7 @@ export interface BranchOptions {
  * await store.saveGeneration(4, mutated, { meta: { mutationRate: 0.5 } })
  * ```
  */
-export async function branch(options: BranchOptions): Promise<BranchSummary> {
+export async function branch(options: BranchCall): Promise<BranchSummary> {
   const { ctx } = options
   const name = assertRefName(options.name, 'branch')
   let target: { commit: string; generation: number | null }

@@ -6,11 +6,15 @@ import { BranchSummaries } from './branch-summaries.js'
 import { bestScoreOn, currentBranch, generationsAt, readForks, walkFirstParent } from './history.js'
 import type { BranchSummary } from './history-types.js'
 
-/** The arguments of {@link branches}. */
+/** Options of `store.branches`. */
 export interface BranchesOptions {
-  ctx: StoreContext
   /** Report the best ever of this objective instead of each generation's primary one. */
   objective?: string
+}
+
+/** The arguments of {@link branches}: its options plus the store and the positional arguments. */
+export interface BranchesCall extends BranchesOptions {
+  ctx: StoreContext
 }
 
 /**
@@ -27,7 +31,7 @@ export interface BranchesOptions {
  * for (const b of await store.branches()) console.log(b.name, b.latestGeneration, b.bestScore, b.forkedFrom?.branch)
  * ```
  */
-export async function branches(options: BranchesOptions): Promise<BranchSummary[]> {
+export async function branches(options: BranchesCall): Promise<BranchSummary[]> {
   const { ctx } = options
   if (options.objective !== undefined) assertObjectiveName(options.objective, 'objective')
   const refs = await ctx.repo.refs.list('refs/heads/')

@@ -2,13 +2,17 @@ import { DirtyWorkingTreeError, RefNotFoundError } from '../errors/index.js'
 import { assertRefName } from '../model/refname.js'
 import type { StoreContext } from './context.js'
 
-/** The arguments of {@link checkout}. */
+/** Options of `store.checkout`. */
 export interface CheckoutOptions {
+  /** Overwrite uncommitted edits in the working tree (they are listed in the result). */
+  force?: boolean
+}
+
+/** The arguments of {@link checkout}: its options plus the store and the positional arguments. */
+export interface CheckoutCall extends CheckoutOptions {
   ctx: StoreContext
   /** The branch to switch to. */
   name: string
-  /** Overwrite uncommitted edits in the working tree (they are listed in the result). */
-  force?: boolean
 }
 
 /** What a checkout did. */
@@ -40,7 +44,7 @@ export interface CheckoutResult {
  * await store.checkout('high-mutation')
  * ```
  */
-export async function checkout(options: CheckoutOptions): Promise<CheckoutResult> {
+export async function checkout(options: CheckoutCall): Promise<CheckoutResult> {
   const { ctx, force = false } = options
   const name = assertRefName(options.name, 'branch')
   const ref = `refs/heads/${name}`

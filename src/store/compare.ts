@@ -9,9 +9,8 @@ import { readForks } from './history.js'
 import { sidecarAt } from './load-metadata.js'
 import { toComparableJson } from '../model/lossless-json.js'
 
-/** The arguments of {@link compare}. */
+/** Options of `store.compare`. */
 export interface CompareOptions {
-  ctx: StoreContext
   /**
    * The rows: branches, tags, archived tips (`archive/main/20261124T033843Z`), remote branches
    * (`origin/main`), commits, or patterns with `*` (`origin/*`). Default: every local branch.
@@ -25,6 +24,11 @@ export interface CompareOptions {
   sortBy?: string
   /** Aggregate rows that differ only in this meta key (e.g. `meta.seed`) into mean ± stdev. */
   groupBy?: string
+}
+
+/** The arguments of {@link compare}: its options plus the store and the positional arguments. */
+export interface CompareCall extends CompareOptions {
+  ctx: StoreContext
 }
 
 /** A comparison, plus the groups when `groupBy` was given. */
@@ -49,7 +53,7 @@ export interface CompareResult extends Comparison {
  * rows.map((r) => [r.name, r.objectives.score?.best, r.meta['meta.settings.mutationRate']])
  * ```
  */
-export async function compare(options: CompareOptions): Promise<CompareResult> {
+export async function compare(options: CompareCall): Promise<CompareResult> {
   const { ctx } = options
   const target = options.target === undefined ? null : parseTarget(options.target)
   const rows = await rowRefs(ctx, options.refs)

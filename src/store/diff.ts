@@ -6,18 +6,22 @@ import type { GenerationSpec, PopulationDiff } from './history-types.js'
 import { loadGeneration } from './load-generation.js'
 import { loadMetadata } from './load-metadata.js'
 
-/** The arguments of {@link diff}. */
-export interface DiffOptions<T> {
-  ctx: StoreContext<T>
-  /** The older side: a generation on the current branch, or `{ ref, generation }`. */
-  from: GenerationSpec
-  /** The newer side. */
-  to: GenerationSpec
+/** Options of `store.diff`. */
+export interface DiffOptions {
   /**
    * Match individuals by this field. By default they are matched by the newer generation's
    * recorded lineage (child to parent); without lineage, by `id`, else `name`, else position.
    */
   key?: string
+}
+
+/** The arguments of {@link diff}: its options plus the store and the positional arguments. */
+export interface DiffCall<T> extends DiffOptions {
+  ctx: StoreContext<T>
+  /** The older side: a generation on the current branch, or `{ ref, generation }`. */
+  from: GenerationSpec
+  /** The newer side. */
+  to: GenerationSpec
 }
 
 /**
@@ -37,7 +41,7 @@ export interface DiffOptions<T> {
  * d.meta // [{ path: ['settings', 'mutationRate'], old: 0.2, new: 0.9 }, ...]
  * ```
  */
-export async function diff<T>(options: DiffOptions<T>): Promise<PopulationDiff<T>> {
+export async function diff<T>(options: DiffCall<T>): Promise<PopulationDiff<T>> {
   const { ctx } = options
   const [a, b] = await Promise.all([resolveGeneration(ctx, options.from, 'from'), resolveGeneration(ctx, options.to, 'to')])
   // Read both sides from the tips we resolved, so a save racing with the diff cannot mix states.

@@ -9,9 +9,8 @@ import { decodeGeneration } from './load-generation.js'
 import { parseStoredJson } from './read-helpers.js'
 import { log } from './log.js'
 
-/** The arguments of {@link exportRows}. */
-export interface ExportRowsOptions<T> {
-  ctx: StoreContext<T>
+/** Options of `store.exportRows`. */
+export interface ExportRowsOptions {
   /** Branches, tags or commits to export, one after the other. Default: the current branch. */
   refs?: readonly string[]
   /**
@@ -21,6 +20,11 @@ export interface ExportRowsOptions<T> {
   fields?: readonly string[]
   /** `individual` (default): one row per generation × individual. `generation`: one row per generation with every statistic. */
   per?: 'individual' | 'generation'
+}
+
+/** The arguments of {@link exportRows}: its options plus the store and the positional arguments. */
+export interface ExportRowsCall<T> extends ExportRowsOptions {
+  ctx: StoreContext<T>
 }
 
 /**
@@ -44,7 +48,7 @@ export interface ExportRowsOptions<T> {
  * }
  * ```
  */
-export async function* exportRows<T>(options: ExportRowsOptions<T>): AsyncGenerator<ExportRow, void, undefined> {
+export async function* exportRows<T>(options: ExportRowsCall<T>): AsyncGenerator<ExportRow, void, undefined> {
   const { ctx, per = 'individual' } = options
   if (per !== 'individual' && per !== 'generation') {
     throw new InvalidArgumentError(`\`per\` must be 'individual' or 'generation', received ${JSON.stringify(per)}`, { parameter: 'per', expected: "'individual' | 'generation'", received: String(per) })

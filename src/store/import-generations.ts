@@ -32,15 +32,19 @@ export interface ImportResult {
   skipped: string[]
 }
 
-/** The arguments of {@link importGenerations}. */
-export interface ImportGenerationsOptions<T> {
-  ctx: StoreContext<T>
+/** Options of `store.importGenerations`. */
+export interface ImportGenerationsOptions {
   /** A directory of `gen_*.json` files written by the original Python PersonaStore. */
   from: string
   /** Replace generations the branch already has with different content. */
   overwrite?: boolean
   /** Called after each generation is committed. */
   onProgress?: (progress: ImportProgress) => void
+}
+
+/** The arguments of {@link importGenerations}: its options plus the store and the positional arguments. */
+export interface ImportGenerationsCall<T> extends ImportGenerationsOptions {
+  ctx: StoreContext<T>
   fs: StoreFs
   /** Internal: the source directory is the store itself (adoption in place). */
   inPlace?: boolean
@@ -91,7 +95,7 @@ export async function checkImportable<T>(options: { ctx: Pick<StoreContext<T>, '
  * const result = await store.importGenerations({ from: 'old_persona_data', onProgress: console.log })
  * ```
  */
-export async function importGenerations<T>(options: ImportGenerationsOptions<T>): Promise<ImportResult> {
+export async function importGenerations<T>(options: ImportGenerationsCall<T>): Promise<ImportResult> {
   const { ctx, fs } = options
   if (typeof options.from !== 'string' || options.from.length === 0) {
     throw new InvalidArgumentError('`from` must be a directory path', { parameter: 'from', expected: 'a directory path', received: typeof options.from })

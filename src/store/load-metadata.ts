@@ -5,8 +5,11 @@ import { resolveRef, type StoreContext } from './context.js'
 import type { ReadOptions } from './load-generation.js'
 import { parseStoredJsonExact, readFileAt } from './read-helpers.js'
 
-/** The arguments of {@link loadMetadata}. */
-export interface LoadMetadataOptions extends ReadOptions, ExactReadOptions {
+/** Options of `store.loadMetadata`: which ref to read, and how numbers in `meta` come back. */
+export type LoadMetadataOptions = ReadOptions & ExactReadOptions
+
+/** The arguments of {@link loadMetadata}: its options plus the store and the generation. */
+export interface LoadMetadataCall extends ReadOptions, ExactReadOptions {
   ctx: StoreContext
   generation: number
 }
@@ -33,7 +36,7 @@ export interface ExactReadOptions {
  * sidecar?.meta // { seed: 42, mutationRate: 0.2 }
  * ```
  */
-export async function loadMetadata(options: LoadMetadataOptions): Promise<Sidecar | null> {
+export async function loadMetadata(options: LoadMetadataCall): Promise<Sidecar | null> {
   const { ctx } = options
   const generation = assertGenerationId(options.generation)
   const { commit } = await resolveRef(ctx, options.ref)

@@ -5,11 +5,15 @@ import { walkFirstParent } from './history.js'
 import type { LogEntry } from './history-types.js'
 import type { ReadOptions } from './load-generation.js'
 
-/** The arguments of {@link log}. */
+/** Options of `store.log`. */
 export interface LogOptions extends ReadOptions {
-  ctx: StoreContext
   /** At most this many entries (newest first). */
   limit?: number
+}
+
+/** The arguments of {@link log}: its options plus the store and the positional arguments. */
+export interface LogCall extends LogOptions {
+  ctx: StoreContext
 }
 
 /**
@@ -23,7 +27,7 @@ export interface LogOptions extends ReadOptions {
  * for (const e of await store.log({ limit: 10 })) console.log(e.generation, e.stats.score?.best)
  * ```
  */
-export async function log(options: LogOptions): Promise<LogEntry[]> {
+export async function log(options: LogCall): Promise<LogEntry[]> {
   const { ctx, limit } = options
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
     throw new InvalidArgumentError(`\`limit\` must be a non-negative integer, received ${String(limit)}`, { parameter: 'limit', expected: 'a non-negative integer', received: String(limit) })

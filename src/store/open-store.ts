@@ -15,7 +15,8 @@ import { checkedAutoCompact, type AutoCompactOptions } from './auto-compact.js'
 import type { Author, StoreContext } from './context.js'
 import { checkImportable, importGenerations, type ImportProgress } from './import-generations.js'
 import { repairStore } from './repair.js'
-import { createStore, type Store } from './store.js'
+import { createStore } from './create-store.js'
+import type { Store } from './store.js'
 
 /** The store format this version writes, recorded as `evogit.formatVersion` in `.git/config`. */
 export const STORE_FORMAT_VERSION = 1

@@ -9,14 +9,18 @@ import { commitOfGeneration } from './history.js'
 import { createLineageSource } from './lineage-source.js'
 import { parseStoredJson, readFileAt } from './read-helpers.js'
 
-/** The arguments of {@link origin}. */
+/** Options of `store.origin`. */
 export interface OriginOptions {
-  ctx: StoreContext
-  id: LineageId
   /** The generation the individual is in; by default the latest that has it. */
   generation?: number
   /** A branch, tag or commit; the current branch when omitted. */
   ref?: string
+}
+
+/** The arguments of {@link origin}: its options plus the store and the positional arguments. */
+export interface OriginCall extends OriginOptions {
+  ctx: StoreContext
+  id: LineageId
 }
 
 /** Where an individual first appeared. */
@@ -46,7 +50,7 @@ export interface OriginResult {
  * console.log(`kept unchanged since generation ${first.generation}`)
  * ```
  */
-export async function origin(options: OriginOptions): Promise<OriginResult> {
+export async function origin(options: OriginCall): Promise<OriginResult> {
   const { ctx } = options
   const source = await createLineageSource(ctx, options.ref)
   const located = await walkAncestry({ source, id: options.id, generation: options.generation, depth: 0, refName: source.refName })

@@ -6,10 +6,8 @@ import type { StoreContext } from './context.js'
 import { loadGeneration } from './load-generation.js'
 import { loadMetadata } from './load-metadata.js'
 
-/** The arguments of {@link pareto}. */
-export interface ParetoOptions<T> {
-  ctx: StoreContext<T>
-  generation: number
+/** Options of `store.pareto`. */
+export interface ParetoOptions {
   /** A branch, tag or commit; the current branch when omitted. */
   ref?: string
   /**
@@ -17,6 +15,12 @@ export interface ParetoOptions<T> {
    * the one the sidecar used (declared, else the worst value seen in the generation).
    */
   reference?: Record<string, number>
+}
+
+/** The arguments of {@link pareto}: its options plus the store and the positional arguments. */
+export interface ParetoCall<T> extends ParetoOptions {
+  ctx: StoreContext<T>
+  generation: number
 }
 
 /** One member of the non-dominated front. */
@@ -59,7 +63,7 @@ export interface ParetoResult<T> {
  * const { front, hypervolume } = await store.pareto(7, { reference: { accuracy: 0, cost: 100 } })
  * ```
  */
-export async function pareto<T>(options: ParetoOptions<T>): Promise<ParetoResult<T>> {
+export async function pareto<T>(options: ParetoCall<T>): Promise<ParetoResult<T>> {
   const { ctx, generation } = options
   const at = await resolveGeneration(ctx, options.ref === undefined ? generation : { ref: options.ref, generation })
   const [population, sidecar] = await Promise.all([loadGeneration({ ctx, generation, ref: at.tip }), loadMetadata({ ctx, generation, ref: at.tip })])

@@ -5,15 +5,19 @@ import type { StoreContext } from './context.js'
 import { currentBranch, isAncestor } from './history.js'
 import { remoteAccess, type RemoteOptions } from './push.js'
 
-/** The arguments of {@link pull}. */
+/** Options of `store.pull`. */
 export interface PullOptions extends RemoteOptions {
-  ctx: StoreContext
   /** The remote branch to bring in (default: the current branch's name). */
   branch?: string
   /** The local branch to update (default: the same name). Created when missing. */
   into?: string
   /** Overwrite uncommitted edits when the updated branch is checked out. */
   force?: boolean
+}
+
+/** The arguments of {@link pull}: its options plus the store and the positional arguments. */
+export interface PullCall extends PullOptions {
+  ctx: StoreContext
 }
 
 /** What a pull did. */
@@ -37,7 +41,7 @@ export interface PullResult {
  * await store.pull({ remote: 'origin', branch: 'island-3' })
  * ```
  */
-export async function pull(options: PullOptions): Promise<PullResult> {
+export async function pull(options: PullCall): Promise<PullResult> {
   const { ctx, force = false } = options
   const access = await remoteAccess(ctx, options)
   const remote = assertRefName(options.remote ?? 'origin', 'branch')

@@ -17,13 +17,17 @@ export interface RemoteOptions {
   headers?: Record<string, string>
 }
 
-/** The arguments of {@link push}. */
+/** Options of `store.push`. */
 export interface PushOptions extends RemoteOptions {
-  ctx: StoreContext
   /** The branch to push (default: the current one). It lands under the same name on the remote. */
   branch?: string
   /** Also push every tag. */
   tags?: boolean
+}
+
+/** The arguments of {@link push}: its options plus the store and the positional arguments. */
+export interface PushCall extends PushOptions {
+  ctx: StoreContext
 }
 
 /** What a push sent. */
@@ -55,7 +59,7 @@ export async function remoteAccess(ctx: StoreContext, options: RemoteOptions): P
  * await store.push({ url: 'https://git.example.org/lab/run-42.git', tags: true, onAuth: () => ({ username: 'me', password: token }) })
  * ```
  */
-export async function push(options: PushOptions): Promise<PushResult> {
+export async function push(options: PushCall): Promise<PushResult> {
   const { ctx } = options
   const access = await remoteAccess(ctx, options)
   const branch = options.branch === undefined ? await currentBranch(ctx) : assertRefName(options.branch, 'branch')

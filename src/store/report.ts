@@ -7,10 +7,8 @@ import { renderReport } from '../report/lazy.js'
 import type { StoreContext } from './context.js'
 import { collectReport } from './report-collect.js'
 
-/** The arguments of {@link report}. */
+/** Options of `store.report`. */
 export interface ReportOptions {
-  ctx: StoreContext
-  fs: StoreFs
   /** Branches, tags or commits to include; every branch when omitted. */
   refs?: readonly string[]
   /** Where to write the HTML file (relative to the current directory); nothing is written when omitted. */
@@ -21,6 +19,12 @@ export interface ReportOptions {
   diversitySamples?: number
   /** The page title. */
   title?: string
+}
+
+/** The arguments of {@link report}: its options plus the store and the positional arguments. */
+export interface ReportCall extends ReportOptions {
+  ctx: StoreContext
+  fs: StoreFs
 }
 
 /** What {@link report} produced. */
@@ -47,7 +51,7 @@ export interface ReportResult {
  * model.trajectories.available // true once any generation has scores
  * ```
  */
-export async function report(options: ReportOptions): Promise<ReportResult> {
+export async function report(options: ReportCall): Promise<ReportResult> {
   const { ctx, fs, output } = options
   if (options.refs !== undefined && (!Array.isArray(options.refs) || options.refs.some((r) => typeof r !== 'string' || r.length === 0))) {
     throw new InvalidArgumentError('`refs` must be an array of branch, tag or commit names', { parameter: 'refs', expected: 'string[]', received: JSON.stringify(options.refs) })

@@ -5,15 +5,19 @@ import type { StoreContext } from './context.js'
 import { currentBranch, isAncestor } from './history.js'
 import type { ArchivedTip } from './history-types.js'
 
-/** The arguments of {@link restoreArchive}. */
+/** Options of `store.restoreArchive`. */
 export interface RestoreArchiveOptions {
-  ctx: StoreContext
-  /** An archive id (`main/20261124T033843123Z`) or full ref, as `archives()` lists them. */
-  archive: string
   /** Restore as a new branch with this name instead of onto the branch it came from. */
   as?: string
   /** Overwrite uncommitted edits when the restored branch is the checked-out one. */
   force?: boolean
+}
+
+/** The arguments of {@link restoreArchive}: its options plus the store and the positional arguments. */
+export interface RestoreArchiveCall extends RestoreArchiveOptions {
+  ctx: StoreContext
+  /** An archive id (`main/20261124T033843123Z`) or full ref, as `archives()` lists them. */
+  archive: string
 }
 
 /** What a restore did. */
@@ -35,7 +39,7 @@ export interface RestoreArchiveResult {
  * await store.restoreArchive('main/20261124T033843123Z', { as: 'before-rollback' })
  * ```
  */
-export async function restoreArchive(options: RestoreArchiveOptions): Promise<RestoreArchiveResult> {
+export async function restoreArchive(options: RestoreArchiveCall): Promise<RestoreArchiveResult> {
   const { ctx, force = false } = options
   if (typeof options.archive !== 'string' || options.archive.length === 0) {
     throw new InvalidArgumentError('`archive` must be an archive id or ref, as listed by archives()', { parameter: 'archive', expected: 'an archive id', received: typeof options.archive })

@@ -6,9 +6,8 @@ import { loadMetadata, type ExactReadOptions } from './load-metadata.js'
 import { applyOverrides, settingsOf } from '../model/settings.js'
 import type { JsonValue } from '../model/sidecar.js'
 
-/** The arguments of {@link resume}. */
-export interface ResumeOptions<T> extends ReadOptions, ExactReadOptions {
-  ctx: StoreContext<T>
+/** Options of `store.resume`. */
+export interface ResumeOptions extends ReadOptions, ExactReadOptions {
   /**
    * Settings to change from here on, by key (dotted for nested ones): merged into the saved
    * `meta.settings` under the rule of {@link applyOverrides}. Save `point.settings.effective` in
@@ -17,6 +16,11 @@ export interface ResumeOptions<T> extends ReadOptions, ExactReadOptions {
   overrides?: Readonly<Record<string, JsonValue | undefined>>
   /** Settings the engine cannot change mid-run (e.g. `['populationSize']`); overriding them is `E_INVALID_OVERRIDE`. */
   locked?: readonly string[]
+}
+
+/** The arguments of {@link resume}: its options plus the store and the positional arguments. */
+export interface ResumeCall<T> extends ResumeOptions {
+  ctx: StoreContext<T>
 }
 
 /**
@@ -44,7 +48,7 @@ export interface ResumeOptions<T> extends ReadOptions, ExactReadOptions {
  * await store.saveGeneration(fork!.generation + 1, next, { meta: { settings: fork!.settings.effective, rng } })
  * ```
  */
-export async function resume<T>(options: ResumeOptions<T>): Promise<ResumePoint<T> | null> {
+export async function resume<T>(options: ResumeCall<T>): Promise<ResumePoint<T> | null> {
   const { ctx } = options
   const resolved = await resolveRef(ctx, options.ref)
   if (!resolved.commit) return null

@@ -5,13 +5,17 @@ import type { StoreContext } from './context.js'
 import { generationsAt, stateAtGeneration } from './history.js'
 import type { ArchivedTip } from './history-types.js'
 
-/** The arguments of {@link rollback}. */
+/** Options of `store.rollback`. */
 export interface RollbackOptions {
+  /** Overwrite uncommitted edits in the working tree. */
+  force?: boolean
+}
+
+/** The arguments of {@link rollback}: its options plus the store and the positional arguments. */
+export interface RollbackCall extends RollbackOptions {
   ctx: StoreContext
   /** The generation to go back to; later generations leave the branch (and are archived). */
   generation: number
-  /** Overwrite uncommitted edits in the working tree. */
-  force?: boolean
 }
 
 /** What a rollback did. */
@@ -39,7 +43,7 @@ export interface RollbackResult {
  * await store.restoreArchive(archived!.id) // changed our mind
  * ```
  */
-export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
+export async function rollback(options: RollbackCall): Promise<RollbackResult> {
   const { ctx, force = false } = options
   const generation = assertGenerationId(options.generation)
   return ctx.lock.run(async () => {

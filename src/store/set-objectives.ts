@@ -14,9 +14,8 @@ import {
 import type { StoreContext } from './context.js'
 import { readObjectivesAt } from './objectives-state.js'
 
-/** The arguments of {@link setObjectives}. */
+/** Options of `store.setObjectives`. */
 export interface SetObjectivesOptions {
-  ctx: StoreContext
   /** Directions (and optional hypervolume references) to declare: `{ cost: 'min' }`. */
   objectives?: ObjectivesInput
   /** The objective that headlines subjects, `Best-Score`, `log` and `branches`. */
@@ -26,6 +25,11 @@ export interface SetObjectivesOptions {
    * new declarations are accepted and a different one is an E_OBJECTIVE_CONFLICT.
    */
   change?: boolean
+}
+
+/** The arguments of {@link setObjectives}: its options plus the store and the positional arguments. */
+export interface SetObjectivesCall extends SetObjectivesOptions {
+  ctx: StoreContext
 }
 
 /** What {@link setObjectives} did. */
@@ -57,7 +61,7 @@ export const OBJECTIVES_CHANGED_TRAILER = 'Objectives-Changed'
  * await store.setObjectives({ objectives: { cost: 'max' }, change: true }) // recorded in history
  * ```
  */
-export async function setObjectives(options: SetObjectivesOptions): Promise<SetObjectivesResult> {
+export async function setObjectives(options: SetObjectivesCall): Promise<SetObjectivesResult> {
   const { ctx, change = false } = options
   const declared = normalizeObjectives(options.objectives)
   if (options.primary !== undefined) assertObjectiveName(options.primary, 'primary')

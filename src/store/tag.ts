@@ -6,14 +6,18 @@ import { resolveGeneration } from './history.js'
 import type { GenerationSpec, TagSummary } from './history-types.js'
 import { describeTag } from './tags.js'
 
-/** The arguments of {@link tag}. */
+/** Options of `store.tag`. */
 export interface TagOptions {
+  /** The tag message; defaults to the generation's commit subject. */
+  message?: string
+}
+
+/** The arguments of {@link tag}: its options plus the store and the positional arguments. */
+export interface TagCall extends TagOptions {
   ctx: StoreContext
   name: string
   /** A generation on the current branch, or `{ ref, generation }`. */
   generation: GenerationSpec
-  /** The tag message; defaults to the generation's commit subject. */
-  message?: string
 }
 
 /**
@@ -27,7 +31,7 @@ export interface TagOptions {
  * await store.tag('paper-figure-3', 42, { message: 'best run, Fig. 3' })
  * ```
  */
-export async function tag(options: TagOptions): Promise<TagSummary> {
+export async function tag(options: TagCall): Promise<TagSummary> {
   const { ctx } = options
   const name = assertRefName(options.name, 'tag')
   const target = await resolveGeneration(ctx, options.generation)

@@ -60,13 +60,17 @@ export interface VerifyProgress {
   total: number
 }
 
-/** The arguments of {@link verify}. */
+/** Options of `store.verify`. */
 export interface VerifyOptions {
-  ctx: StoreContext
-  fs: StoreFs
   /** Repair leftovers of crashed writers first (under the write lock). Never deletes user data. */
   repair?: boolean
   onProgress?: (progress: VerifyProgress) => void
+}
+
+/** The arguments of {@link verify}: its options plus the store and the positional arguments. */
+export interface VerifyCall extends VerifyOptions {
+  ctx: StoreContext
+  fs: StoreFs
 }
 
 /**
@@ -84,7 +88,7 @@ export interface VerifyOptions {
  * if (!report.ok) console.log(report.branches.flatMap((b) => b.problems))
  * ```
  */
-export async function verify(options: VerifyOptions): Promise<VerifyReport> {
+export async function verify(options: VerifyCall): Promise<VerifyReport> {
   const { ctx, repair = false, onProgress } = options
   let repaired: RepairAction[] = []
   let leftovers: LeftoverProblem[]
