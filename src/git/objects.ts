@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto'
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
-import { promisify } from 'node:util'
-import { deflate as deflateCb, deflateSync, inflateSync } from 'node:zlib'
+import { deflateSync, inflateSync } from 'node:zlib'
 import { CorruptObjectError } from '../errors/index.js'
 import { fsyncPath, writeFileAtomic } from '../io/atomic.js'
 import { errnoOf, ioError, isNotFound, nodeStoreFs, type StoreFs } from '../io/fs.js'
+import { deflateSplit } from './deflate.js'
 import { isoGit } from './isomorphic.js'
 import type { GitObject, IsoFs, ObjectType } from './object-types.js'
 import { PackReader, UnsupportedPackError } from './pack.js'
-
-const deflate = promisify(deflateCb)
 
 /** Objects up to this size are compressed harder; larger ones as fast as zlib can. */
 export const HARD_COMPRESSION_LIMIT = 512 * 1024
@@ -78,26 +76,39 @@ export class ObjectDatabase {
   }
 
   /**
-   * Stores an object and returns its id. An existing loose file is trusted only after it
-   * inflates to the right id: a torn object left by an older crash (isomorphic-git writes in
-   * place and then skips existing files) would otherwise block this save forever.
+   * Stores an object and returns its id. The object is written (temp name, then rename) even when
+   * a loose file for it exists: an object a save writes is nearly always brand new, so reading
+   * first to spare a rare rewrite cost every save one read per object (issue #14). The rename
+   * also replaces a torn object left by an older crash (isomorphic-git writes in place and then
+   * skips existing files), which would otherwise block the save that needs it forever.
    */
   async write(type: ObjectType, content: Uint8Array, options: { deferSync?: boolean; oid?: string } = {}): Promise<string> {
-    const header = Buffer.from(`${type} ${content.length}\0`)
     // A caller that already hashed the content (to start other work in parallel) passes the id.
-    const oid = options.oid ?? createHash('sha1').update(header).update(content).digest('hex')
+    const oid = options.oid ?? ObjectDatabase.hash(type, content)
     if (this.known.has(oid)) return oid
-    const path = this.loosePath(oid)
-    if (await this.looseIsIntact(oid, path)) {
-      this.known.add(oid)
-      return oid
-    }
-    const whole = Buffer.concat([header, content])
+    return this.writeDeflated(oid, ObjectDatabase.deflate(type, content), options)
+  }
+
+  /**
+   * The loose-object bytes of `content`, deflated in memory (in the thread pool when big): no
+   * file is touched, so a save may start this before it holds the lock, and write the result
+   * with {@link ObjectDatabase.writeDeflated} once it does.
+   */
+  static deflate(type: ObjectType, content: Uint8Array): Promise<Buffer> {
+    const whole = Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content])
     // Trees are level 1 (perf, issue #14): a root tree holds one entry per generation, and half
     // of each entry is a SHA-1 that no level compresses, so level 6 cost ~7 ms a save at 5000
     // generations for a few percent of size.
     const level = type === 'tree' ? 1 : compressionLevel(whole.length)
-    const compressed = whole.length < SYNC_DEFLATE_LIMIT ? deflateSync(whole, { level }) : await deflate(whole, { level })
+    if (whole.length < SYNC_DEFLATE_LIMIT) return Promise.resolve(deflateSync(whole, { level }))
+    return deflateSplit(whole, level)
+  }
+
+  /** Writes an object deflated by {@link ObjectDatabase.deflate} (`oid` is trusted) and returns its id. */
+  async writeDeflated(oid: string, deflated: Promise<Buffer>, options: { deferSync?: boolean } = {}): Promise<string> {
+    if (this.known.has(oid)) return oid
+    const path = this.loosePath(oid)
+    const compressed = await deflated
     const defer = this.options.sync && options.deferSync === true
     await writeFileAtomic(this.fs, path, compressed, { mkdir: true, sync: this.options.sync && !defer })
     if (defer) this.unsynced.add(path)
@@ -106,13 +117,13 @@ export class ObjectDatabase {
   }
 
   /**
-   * Starts writing an object (deferred fsync) and returns its id at once: the id depends only on
+   * Starts writing an object (fsynced as it is written) and returns its id at once: the id depends only on
    * the content, so a caller can build a tree, its parent trees and the commit in memory and let
    * all their writes run side by side. `drain` waits for them (and reports the first failure).
    */
   enqueue(type: ObjectType, content: Uint8Array): string {
     const oid = ObjectDatabase.hash(type, content)
-    if (!this.known.has(oid)) this.pending.push(this.write(type, content, { deferSync: true, oid }))
+    if (!this.known.has(oid)) this.pending.push(this.write(type, content, { oid }))
     return oid
   }
 
@@ -135,22 +146,23 @@ export class ObjectDatabase {
   async flush(): Promise<void> {
     const paths = [...this.unsynced]
     this.unsynced.clear()
-    await Promise.all(paths.map((path) => fsyncPath(this.fs, path)))
+    await Promise.all(paths.map((path) => this.syncObject(path)))
   }
 
-  private async looseIsIntact(oid: string, path: string): Promise<boolean> {
-    let raw: Buffer
+  /**
+   * fsyncs one loose object. A blob staged before the write lock (see `stageFiles`) may meet a
+   * compaction's `git prune-packed`, which deletes a loose object once a pack holds it: then the
+   * pack copy is the durable one, and the vanished loose file is no failure.
+   */
+  private async syncObject(path: string): Promise<void> {
     try {
-      raw = await this.fs.readFile(path)
+      await fsyncPath(this.fs, path)
     } catch (err) {
-      if (isNotFound(err)) return false
-      throw ioError(err, path, 'read')
-    }
-    try {
-      const parsed = parseLoose(inflateSync(raw), oid)
-      return ObjectDatabase.hash(parsed.type, parsed.content) === oid
-    } catch {
-      return false
+      const oid = path.slice(-41).replace('/', '')
+      if (!isNotFound((err as { cause?: unknown }).cause ?? err)) throw err
+      this.known.delete(oid)
+      if ((await this.readPacked(oid).catch(() => null)) === null) throw err
+      this.known.add(oid)
     }
   }
 

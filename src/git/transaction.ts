@@ -21,14 +21,16 @@ export interface CommitFile {
 }
 
 /**
- * Files whose blobs are hashed, deflated and being written (fsync deferred), from
- * {@link stageFiles}. Unreferenced objects are harmless, so this may run before any lock is
- * taken; {@link commitTransaction} waits for the writes and makes them durable before its ref moves.
+ * Files whose blobs are hashed and being deflated in memory, from {@link stageFiles}. Nothing is
+ * on disk yet, so this may run before any lock is taken, and a crash leaves nothing behind;
+ * `write` (called by {@link commitTransaction} if the caller has not called it as soon as it
+ * holds the lock) writes and fsyncs the blobs.
  */
 export interface StagedFiles {
   readonly staged: true
   readonly files: readonly { path: string; data: Uint8Array; oid: string }[]
-  readonly written: Promise<void>
+  /** Starts writing the blobs (once; later calls return the same promise). */
+  write(): Promise<void>
 }
 
 /** The arguments of {@link commitTransaction}. */
@@ -40,6 +42,12 @@ export interface CommitRequest {
   /** The tree the files are applied to (normally `expected`'s tree), or `null` for an empty one. */
   parentTree: string | null
   files: readonly CommitFile[] | StagedFiles
+  /**
+   * More files, staged before the lock was taken (see {@link stageFiles}); committed with
+   * `files`. A save stages its population blob first, so that the blob's hashing, deflate and
+   * write overlap the lock and the reads that need it.
+   */
+  staged?: StagedFiles
   message: string
   author: Signature
   /** Defaults to `author`. */
@@ -80,47 +88,76 @@ export interface CommitOutcome {
   warnings: string[]
 }
 
-/** Hashes `files` and starts writing their blobs; see {@link StagedFiles}. */
+/** Hashes `files` and starts deflating their blobs; see {@link StagedFiles}. */
 export function stageFiles(core: RepoCore, files: readonly CommitFile[]): StagedFiles {
   const hashed = files.map((f) => ({ path: f.path, data: f.data, oid: f.oid ?? ObjectDatabase.hash('blob', f.data) }))
-  const written = Promise.all(hashed.map((f) => core.objects.write('blob', f.data, { deferSync: true, oid: f.oid }))).then(() => undefined)
-  // A caller that abandons the stage must not see an unhandled rejection; commit re-awaits it.
-  written.catch(() => undefined)
-  return { staged: true, files: hashed, written }
+  const deflated = hashed.map((f) => ObjectDatabase.deflate('blob', f.data))
+  // A caller that abandons the stage must not see an unhandled rejection; write re-awaits them.
+  for (const d of deflated) d.catch(() => undefined)
+  let written: Promise<void> | null = null
+  const write = (): Promise<void> => {
+    written ??= Promise.all(hashed.map((f, i) => core.objects.writeDeflated(f.oid, deflated[i]!))).then(() => undefined)
+    written.catch(() => undefined)
+    return written
+  }
+  return { staged: true, files: hashed, write }
+}
+
+function joinStaged(a: StagedFiles, b: StagedFiles): StagedFiles {
+  return { staged: true, files: [...a.files, ...b.files], write: () => Promise.all([a.write(), b.write()]).then(() => undefined) }
 }
 
 /**
  * The one commit path of the store (save, overwrite, saves to another branch, import, adopt).
  * Its ordering rule is what makes a crash at any instant safe:
- * 1. blobs and the prepared working-tree copies (temp names) are written side by side;
- * 2. trees and the commit are built in memory and written in one parallel batch;
- * 3. all of it is made durable in one parallel fsync round;
- * 4. the ref moves by compare-and-swap: the commit point;
- * 5. only then are the working-tree copies renamed into place and the index updated.
- * A crash before 4 leaves the ref as it was (unreferenced objects are harmless, our temp files are
+ * 1. blobs, the prepared working-tree copies (temp names), the trees and the commit (built in
+ *    memory from the blob ids) are written side by side, each fsynced as it is written;
+ * 2. the ref moves by compare-and-swap, only once all of them are durable: the commit point;
+ * 3. only then are the working-tree copies renamed into place and the index updated.
+ * A crash before 2 leaves the ref as it was (unreferenced objects are harmless, our temp files are
  * removed by repair); a crash after it leaves a working tree that lags the ref, which
  * `repairWorkingTree` on open finishes from the same temp files.
  */
 export async function commitTransaction(parts: TransactionParts, request: CommitRequest): Promise<CommitOutcome> {
-  const { core, trees, worktree: wt } = parts
-  const staged = 'staged' in request.files ? request.files : stageFiles(core, request.files)
+  const { core, worktree: wt } = parts
+  const own = 'staged' in request.files ? request.files : stageFiles(core, request.files)
+  const staged = request.staged ? joinStaged(request.staged, own) : own
   const blobs = new Map(staged.files.map((f) => [f.path, f.oid]))
   // Only a checked-out ref has working-tree copies; a commit to another branch is objects and refs only.
   const asIs = new Set((request.inPlace ?? []).map((f) => f.path))
-  const preparing = request.worktree ? staged.files.filter((f) => !asIs.has(f.path)).map((f) => wt.prepareFile(f.path, f.data, f.oid, { deferSync: true })) : []
-  const [written, ...preparedResults] = await Promise.allSettled([staged.written, ...preparing])
+  // Each write fsyncs its own file: all of them run side by side, so that is one parallel round
+  // of fsyncs, without reopening every file afterwards to fsync it (issue #14).
+  const preparing = request.worktree ? staged.files.filter((f) => !asIs.has(f.path)).map((f) => wt.prepareFile(f.path, f.data, f.oid)) : []
+  // Trees and the commit need only the blob ids, so they are written while the blobs still are.
+  const building = buildCommit(parts, request, blobs)
+  const [written, built, ...preparedResults] = await Promise.allSettled([staged.write(), building, ...preparing])
   // Settle each one on its own, so a failure of one never strands the other's temp file.
   const prepared = preparedResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
-  const failure = [written, ...preparedResults].find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (failure) {
+  const failure = [written, built, ...preparedResults].find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failure || built.status !== 'fulfilled') {
     await wt.discardFiles(prepared)
-    throw failure.reason
+    throw (failure as PromiseRejectedResult).reason
   }
+  const { tree, commit } = built.value
   let moved = false
   try {
-    const batch = { batch: true }
-    const tree = await trees.updateTree(request.parentTree, blobs, batch)
-    const commit = await trees.writeCommit(
+    // Everything the new ref will point at, and the copies renamed after it, is durable first
+    // (objects written with a deferred fsync by other paths included).
+    await core.objects.flush()
+    await core.refs.update(request.ref, commit, request.expected, { sync: core.sync })
+    moved = true
+    return { commit, tree, blobs, warnings: await finishWorkingTree(wt, prepared, request) }
+  } finally {
+    if (!moved) await wt.discardFiles(prepared)
+  }
+}
+
+/** Writes the trees on the changed paths and the commit (each fsynced), as one parallel batch. */
+async function buildCommit(parts: TransactionParts, request: CommitRequest, blobs: ReadonlyMap<string, string>): Promise<{ tree: string; commit: string }> {
+  const batch = { batch: true }
+  try {
+    const tree = await parts.trees.updateTree(request.parentTree, blobs, batch)
+    const commit = await parts.trees.writeCommit(
       {
         tree,
         parents: [...(request.parents ?? (request.expected ? [request.expected] : []))],
@@ -130,14 +167,10 @@ export async function commitTransaction(parts: TransactionParts, request: Commit
       },
       batch,
     )
-    await core.objects.drain()
-    // Everything the new ref will point at, and the copies renamed after it, is durable first.
-    await Promise.all([core.objects.flush(), wt.syncPrepared(prepared)])
-    await core.refs.update(request.ref, commit, request.expected, { sync: core.sync })
-    moved = true
-    return { commit, tree, blobs, warnings: await finishWorkingTree(wt, prepared, request) }
+    return { tree, commit }
   } finally {
-    if (!moved) await wt.discardFiles(prepared)
+    // Waited for on failure too, so no write of this batch outlives the transaction unobserved.
+    await parts.core.objects.drain()
   }
 }
 

@@ -1,16 +1,22 @@
 import { InvalidJsonError } from '../errors/index.js'
+import { yieldsCanonicalJson } from './validated-json.js'
 
 /**
  * How keys are ordered when an object is written. Individuals keep the order their schema
  * declares (for personas that is the original Python field order, which reads naturally in
  * `git show`); keys nobody declared, such as a record's, are sorted so that the same data
  * always produces the same bytes and diffs stay minimal.
+ *
+ * `validated` marks a part of the schema whose zod output is already canonical JSON (see
+ * `yieldsCanonicalJson`): a value zod has just produced there is taken as it is, anything else
+ * is walked by `inner`.
  */
 export type KeyOrder =
   | { kind: 'sorted' }
   | { kind: 'object'; keys: readonly string[]; fields: ReadonlyMap<string, KeyOrder>; rest: KeyOrder }
   | { kind: 'array'; element: KeyOrder }
   | { kind: 'record'; value: KeyOrder }
+  | { kind: 'validated'; inner: KeyOrder }
 
 /** Sorted keys at every level: the order used when there is no schema to follow. */
 export const SORTED: KeyOrder = { kind: 'sorted' }
@@ -29,6 +35,11 @@ const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readon
  * and anything the walker does not understand (unions, lazy schemas), which is still stable.
  */
 export function keyOrderFor(schema: unknown): KeyOrder {
+  const inner = structuralOrder(schema)
+  return yieldsCanonicalJson(schema) ? { kind: 'validated', inner } : inner
+}
+
+function structuralOrder(schema: unknown): KeyOrder {
   const def = (schema as ZodLike | null | undefined)?._zod?.def
   if (!def) return SORTED
   switch (def.type) {
@@ -57,8 +68,12 @@ export function keyOrderFor(schema: unknown): KeyOrder {
  * This runs on every save over every individual, so the common case (keys already in order, as
  * zod's output is) allocates nothing: order is checked in one pass over `Object.keys`, and the
  * path for error messages is kept in a reused array rather than built per call.
+ *
+ * With `validated` (the value is zod's output for the schema `order` was derived from, as a save
+ * has after validation), parts the schema guarantees canonical are not walked at all.
  */
-export function canonicalize(value: unknown, order: KeyOrder = SORTED, what = 'value'): unknown {
+export function canonicalize(value: unknown, order: KeyOrder = SORTED, what = 'value', options: { validated?: boolean } = {}): unknown {
+  const trusted = options.validated === true
   const path: (string | number)[] = []
   const fail = (depth: number, reason: string): never => {
     const at = path.slice(0, depth)
@@ -66,7 +81,12 @@ export function canonicalize(value: unknown, order: KeyOrder = SORTED, what = 'v
     throw new InvalidJsonError(`${what}${where} cannot be stored as JSON: ${reason}`, { what, path: at, reason })
   }
 
-  const walk = (v: unknown, plan: KeyOrder, depth: number): unknown => {
+  const walk = (v: unknown, given: KeyOrder, depth: number): unknown => {
+    let plan = given
+    if (plan.kind === 'validated') {
+      if (trusted) return v
+      plan = plan.inner
+    }
     switch (typeof v) {
       case 'string':
       case 'boolean':
@@ -171,8 +191,8 @@ function inCanonicalOrder(obj: Record<string, unknown>, keys: string[], plan: Ke
 }
 
 /** Canonical text: ordered keys, 2-space indent, trailing newline. */
-export function canonicalJson(value: unknown, order: KeyOrder = SORTED, what = 'value'): string {
-  return `${JSON.stringify(canonicalize(value, order, what), null, 2)}\n`
+export function canonicalJson(value: unknown, order: KeyOrder = SORTED, what = 'value', options: { validated?: boolean } = {}): string {
+  return `${JSON.stringify(canonicalize(value, order, what, options), null, 2)}\n`
 }
 
 /** Orders the keys whose values are defined: `undefined` members are dropped, as JSON.stringify would. */

@@ -42,10 +42,14 @@ export function validatePopulation<T>(options: ValidatePopulationOptions<T>): T[
   })
 }
 
-/** Serialises a validated population canonically; values JSON cannot carry become an {@link InvalidPopulationError}. */
-export function serializePopulation(population: readonly unknown[], keyOrder: KeyOrder, generation?: number): string {
+/**
+ * Serialises a population canonically; values JSON cannot carry become an
+ * {@link InvalidPopulationError}. With `validated` (the population is what `validatePopulation`
+ * returned for the schema `keyOrder` came from), what zod already guarantees is not re-checked.
+ */
+export function serializePopulation(population: readonly unknown[], keyOrder: KeyOrder, generation?: number, options: { validated?: boolean } = {}): string {
   try {
-    return canonicalJson(population, { kind: 'array', element: keyOrder }, 'population')
+    return canonicalJson(population, { kind: 'array', element: keyOrder }, 'population', options)
   } catch (err) {
     if (!(err instanceof InvalidJsonError)) throw err
     const [index, ...path] = err.data.path

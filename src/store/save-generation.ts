@@ -1,7 +1,6 @@
 import { DetachedHeadError, DirtyWorkingTreeError, GenerationExistsError, InvalidArgumentError, RefNotFoundError } from '../errors/index.js'
 import { assertRefName } from '../model/refname.js'
 import { savePhaseClock } from './save-phases.js'
-import { ObjectDatabase } from '../git/objects.js'
 import { formatCommitMessage, parseCommitMessage } from '../model/commit-message.js'
 import { assertGenerationId, generationFileName, sidecarPath } from '../model/generation-id.js'
 import { serializePopulation, validatePopulation } from '../model/population.js'
@@ -15,6 +14,7 @@ import type { StoreContext } from './context.js'
 import { planObjectives } from './objectives-state.js'
 import { metaText, scoreFields, sidecarText } from './score-fields.js'
 import type { VerbatimSave } from './working-files.js'
+import type { StagedFiles } from '../git/transaction.js'
 import { rememberLineage } from './lineage-source.js'
 import { checkLineageParents, prepareLineage } from './record-lineage.js'
 import { settingsChangedSince } from './settings-trailer.js'
@@ -126,13 +126,20 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   phase('scores, stats, meta')
   const lineage = prepareLineage(ctx, { lineage: options.lineage, population: individuals, generation })
   const verbatim = options.verbatim
-  const populationBytes = verbatim?.bytes ?? Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation))
+  const populationBytes = verbatim?.bytes ?? Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation, { validated: true }))
   phase('serialize')
   const file = generationFileName(generation)
   const metaPath = sidecarPath(generation)
   const repo = ctx.repo
+  // The population blob is hashed and deflated (in the thread pool) before the lock is taken, so
+  // the biggest compression of the save overlaps the lock and the reads below. Nothing touches
+  // the disk before the lock, so a crash here leaves nothing to clean up.
+  const stagedPopulation = repo.stage([{ path: file, data: populationBytes }])
+  const populationOid = stagedPopulation.files[0]!.oid
+  phase('stage population blob')
 
-  return ctx.lock.run(async () => {
+  // Written as soon as we hold the lock, side by side with the reads below.
+  return ctx.lock.run(() => whileWriting(stagedPopulation, async () => {
     phase('lock acquire')
     const target = await targetBranch(ctx, options.branch)
     const head = target.head
@@ -158,7 +165,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       const clobbered = await repo.unsavedEdits(
         parentCommit?.tree ?? null,
         new Map([
-          [file, () => ObjectDatabase.hash('blob', populationBytes)],
+          [file, () => populationOid],
           [metaPath, () => ''],
           ...extra.map(({ path }): [string, () => string] => [path, () => '']),
           ...(verbatim?.companions ?? []).map((c): [string, () => string] => [c.name, () => c.oid]),
@@ -199,8 +206,8 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       ref: head.ref,
       expected: head.oid,
       parentTree: parentCommit?.tree ?? null,
+      staged: stagedPopulation,
       files: [
-        { path: file, data: populationBytes },
         { path: metaPath, data: sidecarBytes },
         ...extra,
         ...(verbatim?.companions ?? []).map((c) => ({ path: c.name, data: c.bytes, oid: c.oid })),
@@ -235,7 +242,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       overwritten: existing !== null,
       warnings: committed.warnings,
     }
-  })
+  }))
 }
 
 /** The ref a save appends to, its tip, and whether the working tree follows it. */
@@ -252,4 +259,18 @@ async function targetBranch(ctx: StoreContext, branch: string | undefined): Prom
   const oid = await ctx.repo.refs.resolve(ref)
   if (oid === null) throw new RefNotFoundError(`branch ${name} does not exist; create it with branch() first`, { ref: name })
   return { head: { ref, oid }, name, checkedOut: false }
+}
+
+/**
+ * Runs `fn` while the staged blobs are written. A refused save still waits for the write before
+ * the lock is released: a temp file left by a crash inside the lock is cleaned by the next
+ * holder's repair, one left outside it would not be.
+ */
+async function whileWriting<R>(staged: StagedFiles, fn: () => Promise<R>): Promise<R> {
+  const writing = staged.write()
+  try {
+    return await fn()
+  } finally {
+    await writing.catch(() => undefined)
+  }
 }

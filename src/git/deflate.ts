@@ -1,0 +1,68 @@
+import { promisify } from 'node:util'
+import { constants, deflate as deflateCb, deflateRaw as deflateRawCb } from 'node:zlib'
+
+const deflate = promisify(deflateCb)
+const deflateRaw = promisify(deflateRawCb)
+
+/** Objects at least this big are deflated in two halves at once. */
+export const SPLIT_DEFLATE_LIMIT = 256 << 10
+
+const ADLER_BASE = 65521
+
+/** zlib's Adler-32 of `data`, as the zlib trailer carries it. */
+export function adler32(data: Uint8Array, start = 1): number {
+  let a = start & 0xffff
+  let b = (start >>> 16) & 0xffff
+  for (let i = 0; i < data.length; ) {
+    // 5552 bytes is the most that can be summed before the 32-bit sums need reducing.
+    const end = Math.min(i + 5552, data.length)
+    for (; i < end; i++) {
+      a += data[i]!
+      b += a
+    }
+    a %= ADLER_BASE
+    b %= ADLER_BASE
+  }
+  return ((b << 16) | a) >>> 0
+}
+
+/** zlib's `adler32_combine`: the checksum of A‖B from those of A and B and B's length. */
+export function adler32Combine(adlerA: number, adlerB: number, lengthB: number): number {
+  const rem = lengthB % ADLER_BASE
+  let sum1 = adlerA & 0xffff
+  let sum2 = (rem * sum1) % ADLER_BASE
+  sum1 += (adlerB & 0xffff) + ADLER_BASE - 1
+  sum2 += ((adlerA >>> 16) & 0xffff) + ((adlerB >>> 16) & 0xffff) + ADLER_BASE - rem
+  if (sum1 >= ADLER_BASE) sum1 -= ADLER_BASE
+  if (sum1 >= ADLER_BASE) sum1 -= ADLER_BASE
+  if (sum2 >= ADLER_BASE * 2) sum2 -= ADLER_BASE * 2
+  if (sum2 >= ADLER_BASE) sum2 -= ADLER_BASE
+  return ((sum2 << 16) | sum1) >>> 0
+}
+
+/**
+ * A zlib stream of `data`, deflated as two halves side by side in libuv's thread pool (pigz's
+ * method), so a big generation's deflate uses both cores instead of one (issue #14). The first
+ * half is raw deflate ended by a sync flush (byte-aligned, not final), the second an ordinary
+ * zlib stream whose final blocks and Adler-32 follow on; the second half's back-references
+ * never reach before its own start, so the concatenation inflates to `data`. The checksum of
+ * the whole is combined from the halves', and only the first half's is computed here.
+ */
+export async function deflateSplit(data: Buffer, level: number): Promise<Buffer> {
+  if (data.length < SPLIT_DEFLATE_LIMIT) return deflate(data, { level })
+  const middle = data.length >>> 1
+  const first = data.subarray(0, middle)
+  const second = data.subarray(middle)
+  const halves = Promise.all([deflateRaw(first, { level, finishFlush: constants.Z_SYNC_FLUSH }), deflate(second, { level })])
+  // While the pool deflates, the first half's checksum is summed here; the second's is in its trailer.
+  const adlerFirst = adler32(first)
+  const [head, tail] = await halves
+  const adler = adler32Combine(adlerFirst, tail.readUInt32BE(tail.length - 4), second.length)
+  const out = Buffer.allocUnsafe(head.length + tail.length)
+  // The zlib header of the second half's stream (same level, no dictionary) serves the whole.
+  tail.copy(out, 0, 0, 2)
+  head.copy(out, 2)
+  tail.copy(out, 2 + head.length, 2, tail.length - 4)
+  out.writeUInt32BE(adler, out.length - 4)
+  return out
+}
