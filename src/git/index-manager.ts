@@ -54,8 +54,16 @@ export class IndexManager {
         ...(decoded.conflicted ? { conflicted: decoded.conflicted } : {}),
       })
     }
-    this.cache = { signature, entries: decoded.entries }
-    return decoded.entries
+    // Git writes the index sorted; `update` relies on it, so check once per file read, not per save.
+    const entries = decoded.entries
+    for (let i = 1; i < entries.length; i++) {
+      if (compareIndexEntries(entries[i - 1]!, entries[i]!) > 0) {
+        entries.sort(compareIndexEntries)
+        break
+      }
+    }
+    this.cache = { signature, entries }
+    return entries
   }
 
   /** Replaces the whole index, atomically, under git's own `index.lock`. */
@@ -68,12 +76,13 @@ export class IndexManager {
    * held, so a `git add` that lands meanwhile is never overwritten with a stale copy, and its
    * result replaces the index atomically. The lock is released whatever happens.
    */
-  async modify(change: (current: IndexEntry[]) => IndexEntry[] | Promise<IndexEntry[]>): Promise<void> {
+  async modify(change: (current: IndexEntry[]) => IndexEntry[] | Promise<IndexEntry[]>, options: { sorted?: boolean } = {}): Promise<void> {
     const path = this.path
     const lock = await LockFile.acquire(this.core.fs, path, INDEX_LOCK)
     let sorted: IndexEntry[]
     try {
-      sorted = (await change(await this.read())).sort(compareIndexEntries)
+      const changed = await change(await this.read())
+      sorted = options.sorted ? changed : changed.sort(compareIndexEntries)
     } catch (err) {
       await lock.rollback()
       throw err
@@ -93,11 +102,38 @@ export class IndexManager {
 
   /** Updates some index entries and removes others; keeps anything else the user staged. */
   async update(updates: readonly IndexEntry[], removed: readonly string[] = []): Promise<void> {
-    await this.modify((current) => {
-      const byPath = new Map(current.map((e) => [e.path, e]))
-      for (const path of removed) byPath.delete(path)
-      for (const e of updates) byPath.set(e.path, e)
-      return [...byPath.values()]
-    })
+    // The index is kept sorted, so a save's few entries are placed by binary search into a copy:
+    // no map of, and no sort over, the two entries per generation it holds (issue #14).
+    await this.modify(
+      (current) => {
+        const next = current.slice()
+        for (const path of removed) {
+          const at = search(next, path)
+          if (at >= 0) next.splice(at, 1)
+        }
+        for (const e of updates) {
+          const at = search(next, e.path)
+          if (at >= 0) next[at] = e
+          else next.splice(-at - 1, 0, e)
+        }
+        return next
+      },
+      { sorted: true },
+    )
   }
+}
+
+/** Where `path` is in sorted `entries`; `-(insertion point) - 1` when absent. */
+function search(entries: readonly IndexEntry[], path: string): number {
+  const probe = { path } as IndexEntry
+  let lo = 0
+  let hi = entries.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const cmp = compareIndexEntries(entries[mid]!, probe)
+    if (cmp === 0) return mid
+    if (cmp < 0) lo = mid + 1
+    else hi = mid - 1
+  }
+  return -lo - 1
 }
