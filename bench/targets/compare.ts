@@ -70,7 +70,7 @@ export async function measureCompare(options: { dir: string; configName: string;
     figure: median(ours),
     baseline: median(native),
     limit: 2,
-    note: `median store.compare() of every branch on a freshly opened store (loose objects) vs native \`git log --all --format=%(trailers)\` (process included), ${size.runs} runs`,
+    note: `median of ${size.runs} alternating runs: store.compare() of every branch on a freshly opened store (loose objects; no commit cache survives, and compare keeps no cache on disk, so every run is cold but for the OS page cache, which native git shares) vs native \`git log --all --format=%(trailers)\` (its process start included)`,
   }
 }
 

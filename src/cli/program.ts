@@ -6,44 +6,74 @@ import { EXIT_CODES, exitCodeFor } from './exit-codes.js'
 import { createStyle, shouldColor } from './format/color.js'
 import { describeError } from './format/errors.js'
 import { examples, type Cli, type Io } from './runtime.js'
+import { registerInit } from './commands/init.js'
+import { registerSave } from './commands/save.js'
+import { registerList } from './commands/list.js'
+import { registerShow } from './commands/show.js'
+import { registerMeta } from './commands/meta.js'
+import { registerLog } from './commands/log.js'
+import { registerDiff } from './commands/diff.js'
+import { registerBranch } from './commands/branch.js'
+import { registerCheckout } from './commands/checkout.js'
+import { registerRollback } from './commands/rollback.js'
+import { registerArchive } from './commands/archive.js'
+import { registerTag } from './commands/tag.js'
+import { registerResume } from './commands/resume.js'
+import { registerImport } from './commands/import.js'
+import { registerVerify } from './commands/verify.js'
+import { registerCompact } from './commands/compact.js'
+import { registerRemote } from './commands/remote.js'
+import { registerReport } from './commands/report.js'
+import { registerObjectives } from './commands/objectives.js'
+import { registerPareto } from './commands/pareto.js'
+import { registerStatus } from './commands/status.js'
+import { registerAdd } from './commands/add.js'
+import { registerServe } from './commands/serve.js'
+import { registerWatch } from './commands/watch.js'
+import { registerLineage } from './commands/lineage.js'
+import { registerCompare } from './commands/compare.js'
+import { registerExport } from './commands/export.js'
 
 /** What a command module exports: a function that adds the command to the program. */
 type Register = (program: Command, cli: Cli) => void
 
 /**
- * Every command, in the order `--help` lists them: its name and how to load its module. Only the
- * module of the command being run is imported (each pulls in its own formatting code, and the
- * store behind it), which is most of a short command's start-up time. To add a command, add one
- * line here.
+ * Every command, in the order `--help` lists them, and the function that adds it to the program.
+ * To add a command, add one line here.
+ *
+ * The command modules are imported statically: they hold only options, help text and formatting
+ * (the store behind them loads on first `open()`, see runtime.ts), and in the bundled executable
+ * (scripts/bundle-cli.mjs) one chunk holding them all loads faster than one file per command,
+ * because module resolution and linking, not their code, was most of `--help`'s start-up.
  */
-const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Register>]> = [
-  ['init', async () => (await import('./commands/init.js')).registerInit],
-  ['save', async () => (await import('./commands/save.js')).registerSave],
-  ['list', async () => (await import('./commands/list.js')).registerList],
-  ['show', async () => (await import('./commands/show.js')).registerShow],
-  ['meta', async () => (await import('./commands/meta.js')).registerMeta],
-  ['log', async () => (await import('./commands/log.js')).registerLog],
-  ['diff', async () => (await import('./commands/diff.js')).registerDiff],
-  ['branch', async () => (await import('./commands/branch.js')).registerBranch],
-  ['checkout', async () => (await import('./commands/checkout.js')).registerCheckout],
-  ['rollback', async () => (await import('./commands/rollback.js')).registerRollback],
-  ['archive', async () => (await import('./commands/archive.js')).registerArchive],
-  ['tag', async () => (await import('./commands/tag.js')).registerTag],
-  ['resume', async () => (await import('./commands/resume.js')).registerResume],
-  ['import', async () => (await import('./commands/import.js')).registerImport],
-  ['verify', async () => (await import('./commands/verify.js')).registerVerify],
-  ['compact', async () => (await import('./commands/compact.js')).registerCompact],
-  ['remote', async () => (await import('./commands/remote.js')).registerRemote],
-  ['report', async () => (await import('./commands/report.js')).registerReport],
-  ['objectives', async () => (await import('./commands/objectives.js')).registerObjectives],
-  ['pareto', async () => (await import('./commands/pareto.js')).registerPareto],
-  ['status', async () => (await import('./commands/status.js')).registerStatus],
-  ['add', async () => (await import('./commands/add.js')).registerAdd],
-  ['serve', async () => (await import('./commands/serve.js')).registerServe],
-  ['watch', async () => (await import('./commands/watch.js')).registerWatch],
-  ['lineage', async () => (await import('./commands/lineage.js')).registerLineage],
-  ['compare', async () => (await import('./commands/compare.js')).registerCompare],
-  ['export', async () => (await import('./commands/export.js')).registerExport],
+const COMMANDS: ReadonlyArray<readonly [name: string, register: Register]> = [
+  ['init', registerInit],
+  ['save', registerSave],
+  ['list', registerList],
+  ['show', registerShow],
+  ['meta', registerMeta],
+  ['log', registerLog],
+  ['diff', registerDiff],
+  ['branch', registerBranch],
+  ['checkout', registerCheckout],
+  ['rollback', registerRollback],
+  ['archive', registerArchive],
+  ['tag', registerTag],
+  ['resume', registerResume],
+  ['import', registerImport],
+  ['verify', registerVerify],
+  ['compact', registerCompact],
+  ['remote', registerRemote],
+  ['report', registerReport],
+  ['objectives', registerObjectives],
+  ['pareto', registerPareto],
+  ['status', registerStatus],
+  ['add', registerAdd],
+  ['serve', registerServe],
+  ['watch', registerWatch],
+  ['lineage', registerLineage],
+  ['compare', registerCompare],
+  ['export', registerExport],
 ]
 
 /** Global options that take a value: the word after them is not the command's name. */
@@ -65,7 +95,7 @@ export function commandNameOf(argv: readonly string[]): string | undefined {
  * after the command name as long as positional options stay off (its default), so
  * `evogit --json log` and `evogit log --json` are the same.
  *
- * With `argv`, only the command it names is loaded and registered (all of them when it names
+ * With `argv`, only the command it names is registered (all of them when it names
  * none: the root help lists every command, and commander suggests the nearest for a typo).
  */
 export async function buildProgram(cli: Cli, argv?: readonly string[]): Promise<Command> {
@@ -91,7 +121,7 @@ export async function buildProgram(cli: Cli, argv?: readonly string[]): Promise<
     )
   const name = argv === undefined ? undefined : commandNameOf(argv)
   const wanted = name === undefined ? COMMANDS : COMMANDS.filter(([n]) => n === name)
-  for (const register of await Promise.all(wanted.map(([, load]) => load()))) register(program, cli)
+  for (const [, register] of wanted) register(program, cli)
   return program
 }
 

@@ -3,7 +3,6 @@ import { existsSync, lstatSync, statSync } from 'node:fs'
 import { join, parse, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { NotAStoreError } from '../errors/index.js'
-import { stringifyExact } from '../model/lossless-json.js'
 import type { Store } from '../index.js'
 import { createProgress, type Progress } from './progress.js'
 import { createStyle, shouldColor, type Style } from './format/color.js'
@@ -107,8 +106,11 @@ export function action<A extends unknown[], O>(cli: Cli, handler: (ctx: CommandC
     const args = raw.slice(0, -2) as A
     const ctx = commandContext(cli.io, command)
     const out = await handler(ctx, args, options)
-    if (ctx.globals.json) cli.io.stdout.write((out.exact ? stringifyExact(out.json, 2) : JSON.stringify(out.json, null, 2)) + '\n')
-    else {
+    if (ctx.globals.json) {
+      // The exact writer (lossless-json behind it) loads only for output that holds exact numbers.
+      const text = out.exact ? (await import('../model/lossless-json.js')).stringifyExact(out.json, 2) : JSON.stringify(out.json, null, 2)
+      cli.io.stdout.write(text + '\n')
+    } else {
       if (out.text !== '') cli.io.stdout.write(out.text.endsWith('\n') ? out.text : `${out.text}\n`)
       if (out.notice) cli.io.stderr.write(`${out.notice}\n`)
     }

@@ -26,7 +26,7 @@ export interface RepoCore {
 export function createCore(fs: StoreFs, dir: string, sync: boolean): RepoCore {
   const gitdir = `${dir}/.git`
   const isoFs = { promises: withAtomicWrites(fs, sync) }
-  return { fs, dir, gitdir, isoFs, sync, objects: new ObjectDatabase(fs, gitdir, isoFs, { sync }), refs: new RefStore(fs, gitdir, isoFs) }
+  return { fs, dir, gitdir, isoFs, sync, objects: new ObjectDatabase(fs, gitdir, isoFs, { sync }), refs: new RefStore(fs, gitdir) }
 }
 
 /**

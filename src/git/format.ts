@@ -62,11 +62,29 @@ const HFS_IGNORABLE = /[\u200C-\u200F\u202A-\u202E\u206A-\u206F\uFEFF]/g
  * store or into `.git/hooks` on some machine that clones it.
  */
 export function isSafeTreeName(name: string): boolean {
+  if (isPlainLongName(name)) return true
   if (name === '' || name.includes('/') || name.includes('\\') || name.includes('\0')) return false
   const hfsClean = name.replace(HFS_IGNORABLE, '')
   if (hfsClean === '.' || hfsClean === '..') return false
   const normalized = hfsClean.split(':')[0]!.toLowerCase().replace(/[. ]+$/, '')
   return normalized !== '.git' && !/^\.?git~[1-9]$/.test(normalized)
+}
+
+/**
+ * The common case, decided without building strings: an ASCII name with no `/`, backslash, NUL or
+ * `:` is left as it is by every step of {@link isSafeTreeName} but the lower-casing and the
+ * trimming of trailing dots and spaces, and every name those steps reject is at most six
+ * characters long after them (`.git~1`). Trees hold one entry per generation, so this runs
+ * thousands of times per tree read.
+ */
+function isPlainLongName(name: string): boolean {
+  let end = name.length
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c >= 0x80 || c === 0x2f || c === 0x5c || c === 0 || c === 0x3a) return false
+  }
+  while (end > 0 && (name.charCodeAt(end - 1) === 0x2e || name.charCodeAt(end - 1) === 0x20)) end--
+  return end > 6
 }
 
 /** Serialises sorted entries; each entry's bytes are cached so rewriting a big tree stays cheap. */
@@ -152,6 +170,32 @@ export function decodeCommit(content: Buffer): CommitData {
     else if (key === 'committer') out.committer = parseSignature(value)
   }
   return out
+}
+
+/** What a history walk needs of a commit: its parents and its message. */
+export interface CommitLink {
+  parents: string[]
+  message: string
+}
+
+/**
+ * The parents and message of a commit, without parsing its signatures: walks that read
+ * thousands of commits only for their trailers (compare) spend most of a full decode on them.
+ */
+export function decodeCommitLink(content: Buffer): CommitLink {
+  const text = content.toString('utf8')
+  const split = text.indexOf('\n\n')
+  const parents: string[] = []
+  // The same header reading as decodeCommit, minus the signatures: every `parent` line counts.
+  let start = 0
+  const end = split < 0 ? text.length : split
+  while (start < end) {
+    let stop = text.indexOf('\n', start)
+    if (stop < 0 || stop > end) stop = end
+    if (text.startsWith('parent ', start)) parents.push(text.slice(start + 7, stop))
+    start = stop + 1
+  }
+  return { parents, message: split < 0 ? '' : text.slice(split + 2) }
 }
 
 /** A parsed annotated tag. */

@@ -1,8 +1,8 @@
 /**
  * isomorphic-git, loaded on first use. Importing it costs ~60 ms of start-up, and the commands
  * that only read (list, log, resume) never need it: loose objects, native packs, loose refs and
- * the config are read by this folder's own code. Init, packed-ref fallbacks, remotes and packs
- * native git's reader does not understand still go through it.
+ * the config are read by this folder's own code, and so are ref listings and packed refs. Init,
+ * remotes, abbreviated ids and packs our reader does not understand still go through it.
  */
 import type IsomorphicGitModule from 'isomorphic-git'
 

@@ -1,8 +1,7 @@
 import { ConcurrentUpdateError, StoreLockedError } from '../errors/index.js'
 import { errnoOf, ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import { LockFile, type LockFileOptions } from '../io/lock-file.js'
-import { isoGit } from './isomorphic.js'
-import type { IsoFs } from './objects.js'
+import type { Dirent } from 'node:fs'
 
 const OID = /^[0-9a-f]{40}$/
 
@@ -24,7 +23,6 @@ export class RefStore {
   constructor(
     private readonly fs: StoreFs,
     private readonly gitdir: string,
-    private readonly isoFs: IsoFs,
   ) {}
 
   /** Reads HEAD. */
@@ -51,20 +49,50 @@ export class RefStore {
       if (OID.test(text)) return text
       if (text.startsWith('ref: ')) return this.resolve(text.slice(5).trim())
     }
-    // Without a packed-refs file there is nowhere else to look, and no reason to load isomorphic-git.
-    if ((await readFileOrNull(this.fs, `${this.gitdir}/packed-refs`)) === null) return null
-    try {
-      return await (await isoGit()).resolveRef({ fs: this.isoFs, gitdir: this.gitdir, ref })
-    } catch (err) {
-      if ((err as { code?: string }).code === 'NotFoundError') return null
-      throw ioError(err, path, 'resolve ref')
-    }
+    return (await this.packed()).get(ref) ?? null
   }
 
-  /** Full ref names under a prefix such as `refs/heads/`, loose and packed, sorted. */
+  /**
+   * Full ref names under a prefix such as `refs/heads/`, loose and packed, sorted; lock files
+   * are not refs. Read here rather than by isomorphic-git, so that listing branches (compare,
+   * branches, report) never loads it.
+   */
   async list(prefix: string): Promise<string[]> {
-    const names = await (await isoGit()).listRefs({ fs: this.isoFs, gitdir: this.gitdir, filepath: prefix.replace(/\/$/, '') })
-    return [...new Set(names.filter((n) => !n.endsWith('.lock')).map((n) => `${prefix.replace(/\/$/, '')}/${n}`))].sort()
+    const base = prefix.replace(/\/$/, '')
+    const names = new Set<string>()
+    const walk = async (dir: string): Promise<void> => {
+      const path = `${this.gitdir}/${dir}`
+      let entries: Dirent[]
+      try {
+        entries = await this.fs.readdir(path, { withFileTypes: true })
+      } catch (err) {
+        if (isNotFound(err)) return
+        throw ioError(err, path, 'list refs in')
+      }
+      for (const entry of entries) {
+        if (entry.isDirectory()) await walk(`${dir}/${entry.name}`)
+        else if (!entry.name.endsWith('.lock')) names.add(`${dir}/${entry.name}`)
+      }
+    }
+    await walk(base)
+    for (const ref of (await this.packed()).keys()) if (ref.startsWith(`${base}/`)) names.add(ref)
+    return [...names].sort()
+  }
+
+  /**
+   * The refs in `packed-refs` (where `git gc` and `git pack-refs` move them): `<oid> <ref>`
+   * lines, after an optional `# pack-refs with:` header, each annotated tag's followed by its
+   * peeled value on a `^<oid>` line.
+   */
+  private async packed(): Promise<Map<string, string>> {
+    const out = new Map<string, string>()
+    const raw = await readFileOrNull(this.fs, `${this.gitdir}/packed-refs`)
+    if (raw === null) return out
+    for (const line of raw.toString('utf8').split('\n')) {
+      const oid = line.slice(0, 40)
+      if (line[40] === ' ' && OID.test(oid)) out.set(line.slice(41).trim(), oid)
+    }
+    return out
   }
 
   /**

@@ -17,7 +17,7 @@ import {
 } from './compact.js'
 import { canonicalConfigName, parseGitConfig } from './config.js'
 import { createCore, type RepoCore } from './core.js'
-import type { CommitData, TagData, TreeEntry } from './format.js'
+import type { CommitData, CommitLink, TagData, TreeEntry } from './format.js'
 import type { IndexEntry } from './index-file.js'
 import { checkGraph, newGraphWalk, type GraphWalk, type ObjectProblem } from './graph-check.js'
 import { IndexManager } from './index-manager.js'
@@ -154,6 +154,11 @@ export class Repository {
   /** A parsed commit (cached). */
   readCommit(oid: string): Promise<CommitData> {
     return this.trees.readCommit(oid)
+  }
+
+  /** A commit's parents and message only, uncached: for walks that read each commit once. */
+  readCommitLink(oid: string): Promise<CommitLink> {
+    return this.trees.readCommitLink(oid)
   }
 
   /** A parsed tree (cached). */

@@ -3,12 +3,14 @@ import type { RepoCore } from './core.js'
 import {
   compareTreeEntries,
   decodeCommit,
+  decodeCommitLink,
   decodeTag,
   decodeTree,
   encodeCommit,
   encodeTag,
   encodeTree,
   type CommitData,
+  type CommitLink,
   type TagData,
   type TreeEntry,
 } from './format.js'
@@ -42,6 +44,14 @@ export class TreeStore {
     const commit = decodeCommit(await this.core.objects.readTyped(oid, 'commit'))
     this.commits.set(oid, commit)
     return commit
+  }
+
+  /**
+   * A commit's parents and message. Not cached: the walks that use it read each commit once, and
+   * ten thousand of them would only push out the commits and trees other reads come back to.
+   */
+  async readCommitLink(oid: string): Promise<CommitLink> {
+    return this.commits.get(oid) ?? decodeCommitLink(await this.core.objects.readTyped(oid, 'commit'))
   }
 
   /** A parsed tree (cached). */

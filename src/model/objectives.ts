@@ -1,4 +1,3 @@
-import * as z from 'zod'
 import { InvalidArgumentError, ObjectiveConflictError } from '../errors/index.js'
 
 /** Whether an objective is a fitness to raise (`max`) or a loss to lower (`min`). */
@@ -35,18 +34,6 @@ export const OBJECTIVES_PATH = '.evogit/objectives.json'
 
 /** Bumped when the objectives file changes incompatibly. */
 export const OBJECTIVES_FORMAT_VERSION = 1
-
-const directionSchema = z.enum(['max', 'min'])
-
-/** The committed `.evogit/objectives.json`. */
-export const objectivesFileSchema = z.object({
-  formatVersion: z.literal(OBJECTIVES_FORMAT_VERSION),
-  primary: z.string().regex(OBJECTIVE_NAME).nullable(),
-  objectives: z.record(
-    z.string().regex(OBJECTIVE_NAME),
-    z.object({ direction: directionSchema, reference: z.number().optional() }),
-  ),
-})
 
 /** An empty declaration: every objective is `max`, the primary is chosen by name. */
 export const NO_OBJECTIVES: ObjectivesConfig = Object.freeze({ primary: null, objectives: Object.freeze({}) })

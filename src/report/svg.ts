@@ -1,8 +1,7 @@
-import * as vega from 'vega'
-import * as vl from 'vega-lite'
+import type * as Vl from 'vega-lite'
 
 /** A Vega-Lite specification, as the report's views build them. */
-export type ChartSpec = vl.TopLevelSpec
+export type ChartSpec = Vl.TopLevelSpec
 
 /** Fonts every machine has, so text measures and reads the same without fetching a web font. */
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif'
@@ -23,6 +22,8 @@ const CONFIG = {
  * width, so a chart shrinks to a phone's screen instead of overflowing it.
  */
 export async function renderSvg(spec: ChartSpec, label: string): Promise<string> {
+  // Loaded on the first chart: vega and vega-lite are megabytes of code that only `report` runs.
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')])
   const compiled = vl.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as ChartSpec).spec
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error })
   try {

@@ -1,11 +1,12 @@
-import { parseCommitMessage, type GenerationCommitInfo } from '../model/commit-message.js'
+import type { GenerationCommitInfo } from '../model/commit-message.js'
 import { buildComparison, parseTarget, type CompareSource, type Comparison, type GenerationPoint, type RowKind } from '../model/compare.js'
 import { groupComparison, type CompareGroup } from '../model/compare-group.js'
 import { RefNotFoundError } from '../errors/index.js'
 import { isValidRefName } from '../model/refname.js'
 import { resolveRef, type StoreContext } from './context.js'
-import { readForks, walkFirstParent } from './history.js'
-import { loadMetadata } from './load-metadata.js'
+import { readCompareLines } from './compare-lines.js'
+import { readForks } from './history.js'
+import { sidecarAt } from './load-metadata.js'
 import { toComparableJson } from '../model/lossless-json.js'
 
 /** The arguments of {@link compare}. */
@@ -54,29 +55,29 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   const rows = await rowRefs(ctx, options.refs)
   const forks = await readForks(ctx)
   const root = (await ctx.repo.getConfig('evogit.rootBranch')) ?? 'main'
-  const infos = new Map<string, GenerationCommitInfo | null>()
+  const { lines: walked, infos } = await readCompareLines(ctx, rows.map((row) => row.commit))
   const lines = new Map<string, string[]>()
   const sources: CompareSource[] = []
-  for (const row of rows) {
-    const line: string[] = []
+  for (const [i, row] of rows.entries()) {
+    const line = walked[i]!
     const points: GenerationPoint[] = []
     const seen = new Set<number>()
-    await walkFirstParent(ctx, row.commit, ({ oid, commit }) => {
-      line.push(oid)
-      let info = infos.get(oid)
-      if (info === undefined) infos.set(oid, (info = parseCommitMessage(commit.message)))
+    for (const oid of line) {
+      const info = infos.get(oid)
       // The newest commit of a generation stands for it, as in `log`: an overwrite replaces.
       if (info && !seen.has(info.generation)) {
         seen.add(info.generation)
         points.push({ generation: info.generation, populationSize: info.populationSize, stats: info.stats })
       }
-    })
+    }
     lines.set(row.name, line)
     const latest = points.reduce<number | null>((m, p) => (m === null || p.generation > m ? p.generation : m), null)
-    const sidecar = latest === null ? null : await loadMetadata({ ctx, generation: latest, ref: row.commit }).catch(() => null)
+    const sidecar = latest === null ? null : await sidecarAt(ctx, row.commit, latest).catch(() => null)
     sources.push({ ...row, forkedFrom: null, points, meta: toComparableJson(sidecar?.meta ?? null) })
   }
   const rootLine = new Set(lines.get(root) ?? [])
+  // Each line's members, built once rather than once per pair of rows.
+  const members = new Map<string, Set<string>>()
   for (const source of sources) {
     const line = lines.get(source.name)!
     const recorded = source.kind === 'branch' ? forks[source.name] : undefined
@@ -88,7 +89,7 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
       continue
     }
     // The root branch is where runs start; it forked from nothing.
-    source.forkedFrom = source.kind === 'branch' && source.name === root ? null : nearestMeeting(source.name, line, lines, infos, root)
+    source.forkedFrom = source.kind === 'branch' && source.name === root ? null : nearestMeeting(source.name, line, lines, members, infos, root)
   }
   const comparison = buildComparison({ sources, target, allMeta: options.allMeta ?? false, ...(options.sortBy === undefined ? {} : { sortBy: options.sortBy }) })
   return options.groupBy === undefined ? comparison : { ...comparison, groups: groupComparison(comparison, options.groupBy) }
@@ -98,12 +99,13 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
  * Without a fork record (native branches, clones, tags, commits), a row forked where its line
  * first meets another row's line; the root branch wins ties, so a tag on main reads "from main".
  */
-function nearestMeeting(name: string, line: readonly string[], lines: ReadonlyMap<string, string[]>, infos: ReadonlyMap<string, GenerationCommitInfo | null>, root: string): CompareSource['forkedFrom'] {
+function nearestMeeting(name: string, line: readonly string[], lines: ReadonlyMap<string, string[]>, members: Map<string, Set<string>>, infos: ReadonlyMap<string, GenerationCommitInfo | null>, root: string): CompareSource['forkedFrom'] {
   let best: { branch: string; commit: string; depth: number } | null = null
   for (const [other, otherLine] of lines) {
     if (other === name) continue
-    const members = new Set(otherLine)
-    const depth = line.findIndex((oid) => members.has(oid))
+    let set = members.get(other)
+    if (!set) members.set(other, (set = new Set(otherLine)))
+    const depth = line.findIndex((oid) => set.has(oid))
     // Depth 0 with the same tip is the same line under two names, not a fork.
     if (depth < 0 || (depth === 0 && otherLine[0] === line[0] && otherLine.length === line.length)) continue
     if (!best || depth < best.depth || (depth === best.depth && other === root)) best = { branch: other, commit: line[depth]!, depth }

@@ -38,6 +38,14 @@ export async function loadMetadata(options: LoadMetadataOptions): Promise<Sideca
   const generation = assertGenerationId(options.generation)
   const { commit } = await resolveRef(ctx, options.ref)
   if (!commit) return null
+  return sidecarAt(ctx, commit, generation, options.numbers ?? 'exact')
+}
+
+/**
+ * The sidecar of `generation` in `commit`'s tree, as {@link loadMetadata} returns it, for callers
+ * that already hold the commit id (compare reads one per row and need not resolve it again).
+ */
+export async function sidecarAt(ctx: StoreContext, commit: string, generation: number, numbers: 'exact' | 'lossless' = 'exact'): Promise<Sidecar | null> {
   const file = sidecarPath(generation)
   const bytes = await readFileAt(ctx, commit, file)
   if (bytes === null) return null
@@ -50,6 +58,6 @@ export async function loadMetadata(options: LoadMetadataOptions): Promise<Sideca
     })
   }
   // Statistics must be plain numbers; only `meta` is handed on digit for digit.
-  if (options.numbers === 'lossless') result.data.meta = (parseStoredJsonExact(bytes, where, 'lossless') as { meta: Sidecar['meta'] }).meta
+  if (numbers === 'lossless') result.data.meta = (parseStoredJsonExact(bytes, where, 'lossless') as { meta: Sidecar['meta'] }).meta
   return result.data
 }

@@ -3,13 +3,13 @@ import {
   mergeDeclarations,
   NO_OBJECTIVES,
   normalizeObjectives,
-  objectivesFileSchema,
   OBJECTIVES_PATH,
   sameObjectives,
   serializeObjectives,
   type ObjectivesConfig,
   type ObjectivesInput,
 } from '../model/objectives.js'
+import { objectivesFileSchema } from '../model/objectives-file.js'
 import { resolveRef, type StoreContext } from './context.js'
 
 /** Reads `.evogit/objectives.json` from a tree; a tree without one declares nothing. */

@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { commandNameOf } from '../../src/cli/program.js'
 import { canonicalConfigName, parseGitConfig } from '../../src/git/config.js'
 import { openStore } from '../../src/index.js'
 import { git, tempDir } from '../helpers.js'
+import { BIN, evogit } from '../cli/run-cli.js'
 
 /**
  * What makes start-up cheap must not change what is read. The config reader that replaced
@@ -88,5 +90,69 @@ describe('formatUtc', () => {
       { numRuns: 2000 },
     )
     for (const d of [new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)), new Date(Date.UTC(10000, 0, 1)), new Date(0)]) expect(formatUtc(d)).toBe(viaDateFns(d))
+  })
+})
+
+/**
+ * What each short command loads, from the built binary (issue #14, target 6). A probe module
+ * given through NODE_OPTIONS logs every file node loads and, at exit, whether zod ran (zod 4 sets
+ * `globalThis.__zod_globalConfig` when its core module is evaluated, bundled or not).
+ */
+describe('the built binary loads only what a command needs', () => {
+  function probe(): string {
+    const dir = tempDir('evogit-probe-')
+    const hooks = join(dir, 'hooks.mjs')
+    writeFileSync(hooks, "export async function load(url, context, next) { process.stderr.write('LOAD ' + url + '\\n'); return next(url, context) }\n")
+    const entry = join(dir, 'probe.mjs')
+    writeFileSync(
+      entry,
+      [
+        "import { register } from 'node:module'",
+        `register(${JSON.stringify(pathToFileURL(hooks).href)})`,
+        "process.on('exit', () => process.stderr.write('ZOD ' + (globalThis.__zod_globalConfig === undefined ? 'no' : 'yes') + '\\n'))",
+        '',
+      ].join('\n'),
+    )
+    return `--import=${pathToFileURL(entry).href}`
+  }
+
+  async function loads(args: string[], cwd: string, nodeOptions: string): Promise<{ files: string[]; zod: boolean; stdout: string }> {
+    const r = await evogit(args, { cwd, env: { NODE_OPTIONS: nodeOptions } })
+    expect(r.code, r.stderr).toBe(0)
+    const files = [...r.stderr.matchAll(/^LOAD (\S+)$/gm)].map((m) => m[1]!).filter((u) => !u.startsWith('node:') && !u.includes('/evogit-probe-'))
+    const zod = /^ZOD (yes|no)$/m.exec(r.stderr)?.[1]
+    expect(zod, r.stderr).toBeDefined()
+    return { files, zod: zod === 'yes', stdout: r.stdout }
+  }
+
+  it('--help, list, log and resume load one file of ours and no dependency from node_modules', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir })
+    for (let g = 0; g < 3; g++) await store.saveGeneration(g, [{ a: g }], { scores: [g], meta: { seed: 12345678901234567890n } })
+    const nodeOptions = probe()
+    const bin = pathToFileURL(BIN).href
+
+    const help = await loads(['--help'], dir, nodeOptions)
+    expect(help.stdout).toContain('resume')
+    expect(help.files).toEqual([bin])
+    // Registering every command must not build a single zod schema.
+    expect(help.zod).toBe(false)
+
+    for (const args of [['list'], ['log', '-n', '10'], ['resume', '--json']]) {
+      const run = await loads(args, dir, nodeOptions)
+      // Not isomorphic-git, vega, cli-progress nor date-fns: what these commands need is bundled in, and nothing more is loaded.
+      expect(run.files, args.join(' ')).toEqual([bin])
+    }
+    // The exact RNG seed survives the bundled lossless-json, digit for digit.
+    expect((await loads(['resume', '--json'], dir, nodeOptions)).stdout).toContain('12345678901234567890')
+  })
+
+  it('a command that needs a dependency still finds it in node_modules', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir })
+    await store.saveGeneration(0, [{ a: 1 }], { scores: [1] })
+    const run = await loads(['--json', 'verify'], dir, probe())
+    // verify reads objects through git: isomorphic-git loads from node_modules, beside the bundle.
+    expect(run.files.some((u) => u.includes('/node_modules/isomorphic-git/'))).toBe(true)
   })
 })
