@@ -1,6 +1,8 @@
 import { execFile as execFileCb, spawn } from 'node:child_process'
+import { setPriority } from 'node:os'
 import { promisify } from 'node:util'
 import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
+import { withDeltaNames } from './delta-names.js'
 
 const execFile = promisify(execFileCb)
 
@@ -73,10 +75,9 @@ export interface RepackOptions {
  * `execFile`/`spawn` with argument arrays (no shell ever sees a path):
  *
  * 1. `git pack-objects` over `git rev-list --objects --all` (plus reflogs and the index), with
- *    the digits taken out of each path. git orders delta candidates by a hash of the path, and
- *    every generation has its own name (`gen_41.json`), so the previous generation, the best
- *    base, is rarely in the window; with `gen_.json` for all of them it is. This only adds a
- *    pack; nothing is deleted.
+ *    each path renamed by {@link withDeltaNames} so that git's candidate order puts every
+ *    generation between its neighbours, the best delta bases; a default-sized window then finds
+ *    them. This only adds a pack; nothing is deleted.
  * 2. `git repack -a -d` (without `-f`, so those deltas are reused): git itself decides what is
  *    reachable, writes the final packs and deletes the old packs and loose objects.
  *
@@ -92,14 +93,8 @@ export async function repack(options: RepackOptions): Promise<void> {
       maxBuffer: 1 << 30,
       env,
     })
-    const list = stdout
-      .split('\n')
-      .map((line) => {
-        const space = line.indexOf(' ')
-        return space < 0 ? line : `${line.slice(0, space)} ${line.slice(space + 1).replace(/[0-9]+/g, '')}`
-      })
-      .join('\n')
-    await run(options.gitBinary, [...base, 'pack-objects', '-q', `--window=${options.window}`, `--depth=${options.depth}`, `--max-pack-size=${options.maxPackSize}`, `${options.gitdir}/objects/pack/pack`], list, env)
+    const list = withDeltaNames(stdout)
+    await run(options.gitBinary, [...base, 'pack-objects', '-q', '--delta-base-offset', `--window=${options.window}`, `--depth=${options.depth}`, `--max-pack-size=${options.maxPackSize}`, `${options.gitdir}/objects/pack/pack`], list, env)
     await execFile(options.gitBinary, [...base, 'repack', '-a', '-d', '-q', `--max-pack-size=${options.maxPackSize}`], { windowsHide: true, maxBuffer: 16 << 20, env })
   } catch (err) {
     const raw = (err as { stderr?: unknown }).stderr
@@ -116,6 +111,8 @@ export interface IncrementalOptions {
   depth: number
   /** Tips packed by the previous compaction: everything they reach is in a pack already. */
   since: readonly string[]
+  /** Run git at the lowest CPU priority with one thread (a compaction in the background of saves). */
+  background?: boolean
 }
 
 /** The ref tips (and a detached HEAD) right now, which the next incremental compaction starts from. */
@@ -130,7 +127,7 @@ export async function currentTips(gitBinary: string, gitdir: string): Promise<st
 }
 
 /**
- * Packs what is new since `since` into one pack, with the same digit-free names as {@link repack}
+ * Packs what is new since `since` into one pack, with the same delta names as {@link repack}
  * so each new generation finds its predecessor as a delta base. Only adds a pack; deletes
  * nothing, so it runs without the store's write lock. The time is proportional to the new
  * commits and the objects they add, not to the history. Returns false when there was nothing new.
@@ -140,9 +137,10 @@ export async function packNew(options: IncrementalOptions): Promise<boolean> {
   const env = { ...process.env, GIT_DIR: options.gitdir }
   try {
     const { stdout } = await execFile(options.gitBinary, [...base, 'rev-list', '--objects', '--all', '--reflog', '--indexed-objects', '--not', ...options.since], { windowsHide: true, maxBuffer: 1 << 30, env })
-    const list = digitFree(stdout)
+    const list = withDeltaNames(stdout)
     if (list.trim() === '') return false
-    await run(options.gitBinary, [...base, 'pack-objects', '-q', `--window=${options.window}`, `--depth=${options.depth}`, `${options.gitdir}/objects/pack/pack`], list, env)
+    const threads = options.background ? ['--threads=1'] : []
+    await run(options.gitBinary, [...base, 'pack-objects', '-q', '--delta-base-offset', ...threads, `--window=${options.window}`, `--depth=${options.depth}`, `${options.gitdir}/objects/pack/pack`], list, env, options.background)
     return true
   } catch (err) {
     throw gitFailure(err, options.gitdir)
@@ -208,10 +206,11 @@ export function packsToRollUp(packs: readonly PackInfo[], factor = 2): PackInfo[
  * whose name is returned: a pack is named by its objects, so when the merge holds exactly the
  * objects of one input, git names it the same and that file *is* the result.
  */
-export async function mergePacks(gitBinary: string, gitdir: string, packs: readonly PackInfo[]): Promise<string> {
+export async function mergePacks(gitBinary: string, gitdir: string, packs: readonly PackInfo[], background = false): Promise<string> {
   const env = { ...process.env, GIT_DIR: gitdir }
   try {
-    const stdout = await run(gitBinary, [`--git-dir=${gitdir}`, 'pack-objects', '-q', '--stdin-packs', `${gitdir}/objects/pack/pack`], packs.map((p) => `${p.name}.pack`).join('\n') + '\n', env)
+    const threads = background ? ['--threads=1'] : []
+    const stdout = await run(gitBinary, [`--git-dir=${gitdir}`, 'pack-objects', '-q', '--stdin-packs', ...threads, `${gitdir}/objects/pack/pack`], packs.map((p) => `${p.name}.pack`).join('\n') + '\n', env, background)
     const hash = stdout.trim().split('\n').at(-1) ?? ''
     if (!/^[0-9a-f]{40,64}$/.test(hash)) throw new Error(`git pack-objects printed no pack name (${JSON.stringify(stdout.slice(0, 80))})`)
     return `pack-${hash}`
@@ -238,26 +237,26 @@ export async function prunePacked(gitBinary: string, gitdir: string): Promise<vo
   }
 }
 
-function digitFree(revList: string): string {
-  return revList
-    .split('\n')
-    .map((line) => {
-      const space = line.indexOf(' ')
-      return space < 0 ? line : `${line.slice(0, space)} ${line.slice(space + 1).replace(/[0-9]+/g, '')}`
-    })
-    .join('\n')
-}
-
 function gitFailure(err: unknown, gitdir: string): Error {
   const raw = (err as { stderr?: unknown }).stderr
   const stderr = typeof raw === 'string' ? raw.trim() : Buffer.isBuffer(raw) ? raw.toString('utf8').trim() : ''
   return ioError(Object.assign(new Error(`git repack failed${stderr ? `: ${stderr}` : ''}`), { cause: err }), gitdir, 'repack')
 }
 
-/** Runs a git command with `input` on stdin (execFile cannot feed stdin); rejects on a non-zero exit. */
-function run(binary: string, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<string> {
+/**
+ * Runs a git command with `input` on stdin (execFile cannot feed stdin); rejects on a non-zero
+ * exit. With `background`, at the lowest CPU priority, so the saves it runs beside come first.
+ */
+function run(binary: string, args: string[], input: string, env: NodeJS.ProcessEnv, background = false): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { env, windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] })
+    if (background && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, 19)
+      } catch {
+        // Not permitted here (some sandboxes): it runs at normal priority, as before.
+      }
+    }
     let stderr = ''
     let stdout = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))

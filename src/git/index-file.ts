@@ -67,7 +67,8 @@ export function compareIndexEntries(a: IndexEntry, b: IndexEntry): number {
   return compareBytes(a.path, b.path)
 }
 
-function encodeEntry(e: IndexEntry): Buffer {
+/** The bytes of one entry (cached per entry object). */
+export function encodeEntry(e: IndexEntry): Buffer {
   let cached = entryBytes.get(e)
   if (cached) return cached
   const name = Buffer.from(e.path)

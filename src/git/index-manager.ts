@@ -2,7 +2,8 @@ import { UnsupportedIndexError } from '../errors/index.js'
 import { ioError, isNotFound, readFileOrNull } from '../io/fs.js'
 import { LockFile, type LockFileOptions } from '../io/lock-file.js'
 import type { RepoCore } from './core.js'
-import { compareIndexEntries, decodeIndex, encodeIndex, type IndexEntry } from './index-file.js'
+import { EncodedIndex } from './index-encoding.js'
+import { compareIndexEntries, decodeIndex, type IndexEntry } from './index-file.js'
 
 /**
  * Native git holds `index.lock` briefly for every `git status` (an editor may run one every few
@@ -20,7 +21,7 @@ const INDEX_LOCK: LockFileOptions = {
  */
 export class IndexManager {
   /** The index as we last wrote or read it, and the stat signature that says it is still current. */
-  private cache: { signature: string; entries: IndexEntry[] } | null = null
+  private cache: { signature: string; entries: IndexEntry[]; encoded?: EncodedIndex } | null = null
 
   constructor(private readonly core: RepoCore) {}
 
@@ -54,8 +55,16 @@ export class IndexManager {
         ...(decoded.conflicted ? { conflicted: decoded.conflicted } : {}),
       })
     }
-    this.cache = { signature, entries: decoded.entries }
-    return decoded.entries
+    // Git writes the index sorted; `update` relies on it, so check once per file read, not per save.
+    const entries = decoded.entries
+    for (let i = 1; i < entries.length; i++) {
+      if (compareIndexEntries(entries[i - 1]!, entries[i]!) > 0) {
+        entries.sort(compareIndexEntries)
+        break
+      }
+    }
+    this.cache = { signature, entries }
+    return entries
   }
 
   /** Replaces the whole index, atomically, under git's own `index.lock`. */
@@ -69,11 +78,28 @@ export class IndexManager {
    * result replaces the index atomically. The lock is released whatever happens.
    */
   async modify(change: (current: IndexEntry[]) => IndexEntry[] | Promise<IndexEntry[]>): Promise<void> {
+    await this.commitEncoded(async (current) => EncodedIndex.of((await change(current)).sort(compareIndexEntries)))
+  }
+
+  /** Updates some index entries and removes others; keeps anything else the user staged. */
+  async update(updates: readonly IndexEntry[], removed: readonly string[] = []): Promise<void> {
+    // The index is kept sorted, and its encoding from the last write is reused: a save's few
+    // entries are placed by binary search and spliced into the bytes (see EncodedIndex), with no
+    // map of, sort over or re-encoding of the two entries per generation it holds (issue #14).
+    await this.commitEncoded((current) => {
+      // The cached encoding is the file on disk whenever read() answered from the cache.
+      const cache = this.cache
+      return (cache?.encoded && cache.entries === current ? cache.encoded : EncodedIndex.of(current)).apply(updates, removed)
+    })
+  }
+
+  /** Builds the new index from the current entries once `index.lock` is held, and renames it into place. */
+  private async commitEncoded(build: (current: IndexEntry[]) => EncodedIndex | Promise<EncodedIndex>): Promise<void> {
     const path = this.path
     const lock = await LockFile.acquire(this.core.fs, path, INDEX_LOCK)
-    let sorted: IndexEntry[]
+    let next: EncodedIndex
     try {
-      sorted = (await change(await this.read())).sort(compareIndexEntries)
+      next = await build(await this.read())
     } catch (err) {
       await lock.rollback()
       throw err
@@ -82,22 +108,12 @@ export class IndexManager {
     // save. It is derived data — git, and the store's repair, rebuild it from HEAD — and git
     // itself does not fsync it by default (core.fsync). The rename under index.lock still keeps
     // it whole against process crashes; only its durability across power loss is given up.
-    await lock.commit(encodeIndex(sorted), { sync: false, action: 'write' })
+    await lock.commit(next.file(), { sync: false, action: 'write' })
     try {
       const st = await this.core.fs.stat(path, { bigint: true })
-      this.cache = { signature: `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`, entries: sorted }
+      this.cache = { signature: `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`, entries: next.entries.slice(), encoded: next }
     } catch (err) {
       throw ioError(err, path, 'stat')
     }
-  }
-
-  /** Updates some index entries and removes others; keeps anything else the user staged. */
-  async update(updates: readonly IndexEntry[], removed: readonly string[] = []): Promise<void> {
-    await this.modify((current) => {
-      const byPath = new Map(current.map((e) => [e.path, e]))
-      for (const path of removed) byPath.delete(path)
-      for (const e of updates) byPath.set(e.path, e)
-      return [...byPath.values()]
-    })
   }
 }

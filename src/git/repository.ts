@@ -236,7 +236,7 @@ export class Repository {
       return false
     }
     const merged = packsToRollUp(await listPacks(core.fs, core.gitdir))
-    const result = merged.length > 0 ? await mergePacks(options.gitBinary, core.gitdir, merged) : null
+    const result = merged.length > 0 ? await mergePacks(options.gitBinary, core.gitdir, merged, options.background === true) : null
     await underLock(async () => {
       try {
         // Never the merged pack itself (see mergePacks), and only once it is there with its index.

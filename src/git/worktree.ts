@@ -182,7 +182,9 @@ export class WorkingTree {
    */
   async unsavedEdits(treeOid: string | null, incoming: ReadonlyMap<string, () => string>): Promise<string[]> {
     const out: string[] = []
-    const index = new Map((await this.index.read()).map((e) => [e.path, e]))
+    // Built only once a file is there: the index holds two entries per generation, and the
+    // common case (a new generation's files do not exist yet) needs none of them.
+    let index: Map<string, IndexEntry> | null = null
     for (const [path, incomingOid] of incoming) {
       try {
         await this.core.fs.lstat(`${this.core.dir}/${path}`)
@@ -191,6 +193,7 @@ export class WorkingTree {
         throw ioError(err, `${this.core.dir}/${path}`, 'stat')
       }
       const committed = treeOid ? ((await this.trees.entryAt(treeOid, path))?.oid ?? null) : null
+      index ??= new Map((await this.index.read()).map((e) => [e.path, e]))
       const entry = index.get(path)
       if (committed !== null && entry?.oid === committed && (await this.statMatches(entry))) continue
       const onDisk = await this.hashWorkingFile(path)

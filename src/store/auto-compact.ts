@@ -18,12 +18,21 @@ export interface AutoCompactor {
   running(): Promise<CompactResult | null>
 }
 
-/** Checks `autoCompact` as `openStore` receives it. */
+/**
+ * Saves between background compactions when `openStore` is given no `autoCompact`. A long run's
+ * loose objects grow quadratically (every commit's root tree lists every generation), so, as git
+ * runs `gc --auto` by default, the store packs what is new every 250 saves: at 5000 generations of
+ * 100 personas that keeps `.git` near a tenth of the raw JSON instead of two thirds of it.
+ */
+export const DEFAULT_AUTO_COMPACT_EVERY = 250
+
+/** Checks `autoCompact` as `openStore` receives it: absent is the default, `false` turns it off. */
 export function checkedAutoCompact(value: unknown): AutoCompactOptions | undefined {
-  if (value === undefined) return undefined
+  if (value === undefined) return { every: DEFAULT_AUTO_COMPACT_EVERY }
+  if (value === false) return undefined
   const every: unknown = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['every'] : undefined
   if (typeof value !== 'object' || value === null || typeof every !== 'number' || !Number.isSafeInteger(every) || every < 1) {
-    throw new InvalidArgumentError('`autoCompact` must be { every: n } with n a positive integer', { parameter: 'autoCompact', expected: '{ every: positive integer }', received: JSON.stringify(value) ?? typeof value })
+    throw new InvalidArgumentError('`autoCompact` must be { every: n } with n a positive integer, or false', { parameter: 'autoCompact', expected: '{ every: positive integer } or false', received: JSON.stringify(value) ?? typeof value })
   }
   return value as AutoCompactOptions
 }
@@ -31,8 +40,9 @@ export function checkedAutoCompact(value: unknown): AutoCompactOptions | undefin
 /**
  * Starts an incremental compaction after every `every` saves, without waiting for it: the save
  * has returned by then, and the compaction packs while later saves go on (it takes the write
- * lock only to delete what its packs made redundant, as long as a lock hand-over). One runs at a
- * time; saves made meanwhile count towards the next.
+ * lock only to delete what its packs made redundant, as long as a lock hand-over). Its git runs
+ * at the lowest CPU priority with one thread, so on a busy machine the saves keep their core.
+ * One runs at a time; saves made meanwhile count towards the next.
  */
 export function autoCompactor(ctx: StoreContext, options: AutoCompactOptions): AutoCompactor {
   let saves = 0
@@ -42,7 +52,7 @@ export function autoCompactor(ctx: StoreContext, options: AutoCompactOptions): A
       saves++
       if (saves < options.every || current !== null) return
       saves = 0
-      current = compact({ ...options.compact, ctx, full: false })
+      current = compact({ ...options.compact, ctx, full: false, background: true })
         .catch((err: unknown) => {
           options.onError?.(err)
           return null

@@ -5,14 +5,16 @@ import type { StoreContext } from './context.js'
 /** Options of {@link compact}. */
 export interface CompactOptions {
   /**
-   * Objects each one is compared with in git's delta search (default 250, as `git gc
-   * --aggressive`). Every saved file has its own name, so a generation's nearest relative is
-   * rarely next to it in git's candidate order; a wide window is what finds it.
+   * Objects each one is compared with in git's delta search (default 10, git's own default).
+   * The names git is given put every generation's file between its neighbours (see
+   * `src/git/delta-names.ts`), so the best delta base is always within a small window; a wide
+   * one (250, as `gc --aggressive`) only costs time: at 5000 generations of 100 personas, 10
+   * packed in 40 CPU-seconds where 250 had not finished after 25 CPU-minutes.
    */
   window?: number
   /**
-   * Longest delta chain (default 50). Longer chains pack smaller; reading an old generation
-   * then applies up to this many deltas.
+   * Longest delta chain (default 50, as `git gc`). Longer chains pack smaller; reading an old
+   * generation then applies up to this many deltas.
    */
   depth?: number
   /** Largest pack in bytes (default 1 GiB, at least 1 MiB): isomorphic-git cannot read packs of 2 GiB or more. */
@@ -49,6 +51,8 @@ export interface CompactResult {
 /** The arguments of {@link compact}. */
 export interface CompactStoreOptions extends CompactOptions {
   ctx: StoreContext
+  /** A background compaction (`autoCompact`): git at the lowest CPU priority, with one thread. */
+  background?: boolean
 }
 
 const MIB = 1 << 20
@@ -78,7 +82,7 @@ const MIB = 1 << 20
  * ```
  */
 export async function compact(options: CompactStoreOptions): Promise<CompactResult> {
-  const { ctx, window = 250, depth = 50, maxPackSize = 1024 * MIB, gitBinary = 'git', full = false } = options
+  const { ctx, window = 10, depth = 50, maxPackSize = 1024 * MIB, gitBinary = 'git', full = false } = options
   positiveInteger('window', window, 1, 10_000)
   positiveInteger('depth', depth, 1, 4095)
   positiveInteger('maxPackSize', maxPackSize, MIB, 2048 * MIB - 1)
@@ -89,7 +93,7 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
   // Without a record (never compacted, or the record is lost) the incremental path packs everything.
   const since = full ? null : ((await readRecord(ctx)) ?? [])
   if (since !== null) {
-    const incremental = await compactIncrementally(ctx, { window, depth, gitBinary, since })
+    const incremental = await compactIncrementally(ctx, { window, depth, gitBinary, since, background: options.background === true })
     if (incremental !== null) return incremental
   }
   return ctx.lock.run(async () => {
@@ -152,7 +156,7 @@ async function writeRecord(ctx: StoreContext, tips: string[]): Promise<void> {
  */
 async function compactIncrementally(
   ctx: StoreContext,
-  options: { window: number; depth: number; gitBinary: string; since: string[] },
+  options: { window: number; depth: number; gitBinary: string; since: string[]; background: boolean },
 ): Promise<CompactResult | null> {
   const repo = ctx.repo
   const git = await nativeGitVersion(options.gitBinary)
@@ -160,7 +164,7 @@ async function compactIncrementally(
   const before = await repo.objectStoreSize()
   const started = performance.now()
   const tips = await repo.currentTips(options.gitBinary)
-  const packed = await repo.repackIncrementally({ gitBinary: options.gitBinary, window: options.window, depth: options.depth, since: options.since }, (fn) =>
+  const packed = await repo.repackIncrementally({ gitBinary: options.gitBinary, window: options.window, depth: options.depth, since: options.since, background: options.background }, (fn) =>
     ctx.lock.run(async () => {
       await fn()
       await writeRecord(ctx, tips)

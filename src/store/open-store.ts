@@ -55,9 +55,10 @@ export interface OpenStoreOptions<S extends z.ZodType = typeof anyIndividualSche
   lock?: WriteLockOptions
   /**
    * Compact in the background after every `every` saves (incremental, see `compact`), outside the
-   * save's critical path: a save never waits for it longer than a lock hand-over.
+   * save's critical path: a save never waits for it longer than a lock hand-over. On by default,
+   * every 250 saves (as git's own `gc --auto`); `false` turns it off.
    */
-  autoCompact?: AutoCompactOptions
+  autoCompact?: AutoCompactOptions | false
   /** With `adopt`: called after each generation imported in place (for a progress bar). */
   onAdoptProgress?: (progress: ImportProgress) => void
   /**

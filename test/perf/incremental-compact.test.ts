@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openStore, personaSchema, type Persona, type Store } from '../../src/index.js'
 import { initialPopulation, nextGeneration, rng, scoresOf } from '../../bench/data.js'
+import { DEFAULT_AUTO_COMPACT_EVERY } from '../../src/store/auto-compact.js'
 import { ok } from '../cli/run-cli.js'
 import { codeOf, expectCleanRepo, git, tempDir } from '../helpers.js'
 
@@ -65,4 +66,25 @@ describe('incremental and background compaction', () => {
     expect(git(cli, 'count-objects')).toMatch(/^0 objects/)
     expectCleanRepo(cli)
   }, 60_000)
+
+  it('compacts in the background by default, every DEFAULT_AUTO_COMPACT_EVERY saves; `autoCompact: false` turns it off', async () => {
+    const on = tempDir()
+    const off = tempDir()
+    const byDefault = await openStore({ dir: on, schema: personaSchema, durable: false })
+    const disabled = await openStore({ dir: off, schema: personaSchema, durable: false, autoCompact: false })
+    const r = rng(3)
+    let pop = initialPopulation(r, 2)
+    for (let g = 0; g < DEFAULT_AUTO_COMPACT_EVERY; g++) {
+      await byDefault.saveGeneration(g, pop)
+      await disabled.saveGeneration(g, pop)
+      pop = nextGeneration(r, pop)
+    }
+    const result = await byDefault.compaction()
+    expect(result).toMatchObject({ compacted: true, mode: 'incremental' })
+    expect(packs(on).length).toBe(1)
+    expect(await disabled.compaction()).toBeNull()
+    expect(packs(off)).toEqual([])
+    expectCleanRepo(on)
+    expect(await byDefault.loadGeneration(DEFAULT_AUTO_COMPACT_EVERY - 1)).toEqual(await disabled.loadGeneration(DEFAULT_AUTO_COMPACT_EVERY - 1))
+  }, 120_000)
 })
