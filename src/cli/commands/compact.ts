@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { cliEntry } from '../entry.js'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from '../../errors/index.js'
 import { action, examples, type Cli } from '../runtime.js'
@@ -29,7 +29,7 @@ export function registerCompact(program: Command, cli: Cli): void {
     )
     .option('--full', 'repack the whole history (saves wait), dropping unreachable objects')
     .option('--auto', 'compact in a background process and return at once')
-    .option('--window <n>', 'objects compared in the delta search (default 250)', positiveInt('window'))
+    .option('--window <n>', 'objects compared in the delta search (default 10)', positiveInt('window'))
     .option('--depth <n>', 'longest delta chain (default 50)', positiveInt('depth'))
     .addHelpText('after', examples('evogit compact', 'evogit compact --auto', 'evogit compact --full --window 500 --json'))
     .action(
@@ -39,7 +39,7 @@ export function registerCompact(program: Command, cli: Cli): void {
         if (flags.auto) {
           if (flags.full) throw new InvalidArgumentError('--auto compacts incrementally; it cannot be combined with --full', { parameter: 'auto', expected: '--auto or --full', received: '--auto --full' })
           // A detached process of its own: the caller (an engine, a save) never waits for it.
-          const main = fileURLToPath(new URL('../main.js', import.meta.url))
+          const main = cliEntry()
           const child = spawn(process.execPath, [main, '--dir', ctx.globals.dir, 'compact', ...tuning], { detached: true, stdio: 'ignore', env: { ...process.env, ...ctx.io.env } })
           child.unref()
           return { json: { started: true, pid: child.pid ?? null }, text: `Compacting in the background (pid ${child.pid ?? '?'})\n` }
