@@ -1,20 +1,8 @@
 import { ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import type { LockTakeover } from '../io/lock.js'
 import { Checkout, type PendingResolution, type RefMove, type SwitchResult } from './checkout.js'
-import {
-  currentTips,
-  listPacks,
-  mergePacks,
-  objectStoreSize,
-  packNew,
-  packsToRollUp,
-  prunePacked,
-  removePack,
-  repack,
-  type IncrementalOptions,
-  type ObjectStoreSize,
-  type RepackOptions,
-} from './compact.js'
+import { currentTips, objectStoreSize, repack, type IncrementalOptions, type ObjectStoreSize, type RepackOptions } from './compact.js'
+import { repackIncrementally } from './repack-incremental.js'
 import { canonicalConfigName, parseGitConfig } from './config.js'
 import { createCore, type RepoCore } from './core.js'
 import type { CommitData, CommitLink, TagData, TreeEntry } from './format.js'
@@ -228,27 +216,8 @@ export class Repository {
    * the store's write lock (a save may be rewriting one of those loose objects). Returns false,
    * having changed nothing, when `since` names commits git no longer has.
    */
-  async repackIncrementally(options: Omit<IncrementalOptions, 'gitdir'>, underLock: (fn: () => Promise<void>) => Promise<void>): Promise<boolean> {
-    const core = repoCore(this)
-    try {
-      await packNew({ ...options, gitdir: core.gitdir })
-    } catch {
-      return false
-    }
-    const merged = packsToRollUp(await listPacks(core.fs, core.gitdir))
-    const result = merged.length > 0 ? await mergePacks(options.gitBinary, core.gitdir, merged, options.background === true) : null
-    await underLock(async () => {
-      try {
-        // Never the merged pack itself (see mergePacks), and only once it is there with its index.
-        if (result !== null && (await listPacks(core.fs, core.gitdir)).some((p) => p.name === result)) {
-          for (const pack of merged) if (pack.name !== result) await removePack(core.fs, core.gitdir, pack.name)
-        }
-        await prunePacked(options.gitBinary, core.gitdir)
-      } finally {
-        this.objects.forgetPacks()
-      }
-    })
-    return true
+  repackIncrementally(options: Omit<IncrementalOptions, 'gitdir'>, underLock: (fn: () => Promise<void>) => Promise<void>): Promise<boolean> {
+    return repackIncrementally(repoCore(this), this.objects, options, underLock)
   }
 
   // ---- writing -------------------------------------------------------------------------
