@@ -1,5 +1,6 @@
-import { writeFileAtomic } from '../io/atomic.js'
+import { tempOwnerPid, writeFileAtomic } from '../io/atomic.js'
 import { readFileOrNull } from '../io/fs.js'
+import { processAlive } from '../io/process-alive.js'
 import type { RepoCore } from './core.js'
 
 /** The files evogit keeps for itself under `.git/evogit/` (never pushed, never in a tree). */
@@ -21,6 +22,27 @@ export class StoreFiles {
   /** The path as the store reports it to users, relative to the store directory. */
   displayPath(name: StoreFileName): string {
     return `.git/evogit/${name}`
+  }
+
+  /**
+   * Removes temp files that dead processes left here. Caches (`summaries.json`) are written by
+   * readers, outside the write lock, so a reader killed mid-write leaves a temp file that no
+   * lock takeover would ever repair; opening a store sweeps them. A live owner's are kept: its
+   * rename may still be coming. Returns the names removed.
+   */
+  async sweepAbandonedTemps(): Promise<string[]> {
+    const dir = `${this.core.gitdir}/evogit`
+    const names = await this.core.fs.readdir(dir).catch(() => [] as string[])
+    const removed: string[] = []
+    for (const name of names) {
+      const pid = tempOwnerPid(name)
+      if (pid === null || processAlive(pid)) continue
+      await this.core.fs.unlink(`${dir}/${name}`).then(
+        () => removed.push(name),
+        () => undefined,
+      )
+    }
+    return removed
   }
 
   /** The file's text, or `null` when it does not exist. */

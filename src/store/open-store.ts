@@ -132,6 +132,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
   }
   // Best effort: a read-only store still opens for reading; the excludes only tidy `git status`.
   await ensureStoreExcludes(repo).catch(() => undefined)
+  await repo.storeFiles.sweepAbandonedTemps().catch(() => undefined)
   await ctx.lock.recoverIfAbandoned()
   // A checkout or rollback that crashed half-way left a journal; finish it under the write lock.
   // While a live writer holds the lock the journal is its own, and readers must not wait for it.
