@@ -51,8 +51,23 @@ export function adler32Combine(adlerA: number, adlerB: number, lengthB: number):
 export async function deflateSplit(data: Buffer, level: number): Promise<Buffer> {
   if (data.length < SPLIT_DEFLATE_LIMIT) return deflate(data, { level })
   const middle = data.length >>> 1
-  const first = data.subarray(0, middle)
-  const second = data.subarray(middle)
+  return deflateHalves(data.subarray(0, middle), data.subarray(middle), level)
+}
+
+/**
+ * The zlib stream of `header ‖ content` (a loose object), as {@link deflateSplit} makes it, but
+ * without first copying the whole object into one buffer: only the header and the first half are
+ * joined. A big generation's save holds its JSON several times over at its peak (issue #14,
+ * target 7; the 1,000,000-individual scale test), and the whole copy was one of them.
+ */
+export function deflateObject(header: Buffer, content: Uint8Array, level: number): Promise<Buffer> {
+  const body = Buffer.from(content.buffer, content.byteOffset, content.byteLength)
+  if (header.length + body.length < SPLIT_DEFLATE_LIMIT) return deflate(Buffer.concat([header, body]), { level })
+  const middle = body.length >>> 1
+  return deflateHalves(Buffer.concat([header, body.subarray(0, middle)]), body.subarray(middle), level)
+}
+
+async function deflateHalves(first: Buffer, second: Buffer, level: number): Promise<Buffer> {
   const halves = Promise.all([deflateRaw(first, { level, finishFlush: constants.Z_SYNC_FLUSH }), deflate(second, { level })])
   // While the pool deflates, the first half's checksum is summed here; the second's is in its trailer.
   const adlerFirst = adler32(first)

@@ -4,7 +4,7 @@ import { deflateSync, inflateSync } from 'node:zlib'
 import { CorruptObjectError } from '../errors/index.js'
 import { fsyncPath, writeFileAtomic } from '../io/atomic.js'
 import { errnoOf, ioError, isNotFound, nodeStoreFs, type StoreFs } from '../io/fs.js'
-import { deflateSplit } from './deflate.js'
+import { deflateObject } from './deflate.js'
 import { isoGit } from './isomorphic.js'
 import type { GitObject, IsoFs, ObjectType } from './object-types.js'
 import { PackReader, UnsupportedPackError } from './pack.js'
@@ -109,10 +109,11 @@ export class ObjectDatabase {
    * with {@link ObjectDatabase.writeDeflated} once it does.
    */
   static deflate(type: ObjectType, content: Uint8Array): Promise<Buffer> {
-    const whole = Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content])
-    const level = type === 'tree' ? treeCompressionLevel(whole.length) : compressionLevel(whole.length)
-    if (whole.length < SYNC_DEFLATE_LIMIT) return Promise.resolve(deflateSync(whole, { level }))
-    return deflateSplit(whole, level)
+    const header = Buffer.from(`${type} ${content.length}\0`)
+    const size = header.length + content.length
+    const level = type === 'tree' ? treeCompressionLevel(size) : compressionLevel(size)
+    if (size < SYNC_DEFLATE_LIMIT) return Promise.resolve(deflateSync(Buffer.concat([header, content]), { level }))
+    return deflateObject(header, content, level)
   }
 
   /** Writes an object deflated by {@link ObjectDatabase.deflate} (`oid` is trusted) and returns its id. */

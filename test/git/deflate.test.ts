@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { deflateSync, inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { adler32, adler32Combine, deflateSplit, SPLIT_DEFLATE_LIMIT } from '../../src/git/deflate.js'
+import { adler32, adler32Combine, deflateObject, deflateSplit, SPLIT_DEFLATE_LIMIT } from '../../src/git/deflate.js'
 import { ObjectDatabase } from '../../src/git/objects.js'
 import { nodeStoreFs } from '../../src/io/fs.js'
 import { tempDir } from '../helpers.js'
@@ -14,6 +14,14 @@ describe('deflate in two halves at once', () => {
     const text = Buffer.from(JSON.stringify(Array.from({ length: 8000 }, (_, i) => ({ i, s: randomBytes(12).toString('hex'), w: 'evolve '.repeat(i % 5) })), null, 2))
     for (const data of [text, randomBytes(SPLIT_DEFLATE_LIMIT + 1), Buffer.alloc(SPLIT_DEFLATE_LIMIT * 2 + 3), text.subarray(0, 1000)]) {
       for (const level of [1, 6]) expect(inflateSync(await deflateSplit(data, level)).equals(data)).toBe(true)
+    }
+  })
+
+  it('deflates a loose object from its header and content without joining them first', async () => {
+    const text = Buffer.from(JSON.stringify(Array.from({ length: 8000 }, (_, i) => ({ i, s: randomBytes(12).toString('hex') }))))
+    for (const content of [text, text.subarray(0, 100), new Uint8Array(text.buffer, text.byteOffset + 7, SPLIT_DEFLATE_LIMIT + 11)]) {
+      const header = Buffer.from(`blob ${content.length}\0`)
+      expect(inflateSync(await deflateObject(header, content, 1)).equals(Buffer.concat([header, content]))).toBe(true)
     }
   })
 
