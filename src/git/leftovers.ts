@@ -2,6 +2,7 @@ import { UnsupportedIndexError } from '../errors/index.js'
 import { tempOwnerPid } from '../io/atomic.js'
 import { ioError, isNotFound, readFileOrNull } from '../io/fs.js'
 import { processAlive, type LockTakeover } from '../io/lock.js'
+import { releaseUnreleasedLocks } from '../io/unreleased-locks.js'
 import type { Checkout } from './checkout.js'
 import type { RepoCore } from './core.js'
 import { entryFromStat, type IndexEntry } from './index-file.js'
@@ -81,8 +82,9 @@ const CLOCK_SLACK_MS = 2_000
  * - **git `.lock` files** (`HEAD.lock`, `index.lock`, `refs/**.lock`, ...) are removed only right
  *   after the evogit write lock was taken over from a crashed holder, and only when they were last
  *   modified during that holder's tenure (when its start is unknown: older than half the stale
- *   threshold). Any other `.lock` file may belong to a running git command: it is reported, never
- *   removed.
+ *   threshold), or when this very process created them and a failed write (a read-only disk)
+ *   could not remove them then. Any other `.lock` file may belong to a running git command: it is
+ *   reported, never removed.
  *
  * @returns The actions taken and the leftovers that remain.
  * @example
@@ -197,6 +199,11 @@ async function removeTemp(repo: RepoCore, tmp: string, reason: string, dryRun: b
 }
 
 async function repairGitLocks(repo: RepoCore, takeover: LockTakeover | null, dryRun: boolean, result: RepairResult): Promise<void> {
+  if (!dryRun) {
+    for (const abs of await releaseUnreleasedLocks(repo.gitdir)) {
+      result.actions.push({ action: 'removed-git-lock', path: `.git/${abs.slice(repo.gitdir.length + 1)}`, reason: 'left by this process: a failed write could not remove it then' })
+    }
+  }
   for (const rel of await findGitLocks(repo.fs, repo.gitdir)) {
     const abs = `${repo.gitdir}/${rel}`
     let mtimeMs: number

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { mkdirp } from './atomic.js'
 import { errnoOf, ioError, type StoreFs } from './fs.js'
+import { rememberUnreleasedLock, releaseIfOurs } from './unreleased-locks.js'
 
 /** How {@link LockFile.acquire} waits for a lock someone else holds. */
 export interface LockFileOptions {
@@ -63,6 +64,10 @@ export class LockFile {
           continue
         }
         if (code !== 'EEXIST') throw ioError(err, lockPath, action)
+        if (await releaseIfOurs(lockPath)) {
+          attempt--
+          continue
+        }
         if (attempt >= options.attempts) throw options.busy ? options.busy(lockPath, err) : ioError(err, lockPath, action)
         await sleep(typeof options.delayMs === 'number' ? options.delayMs : options.delayMs(attempt))
       }
@@ -88,7 +93,7 @@ export class LockFile {
     } catch (err) {
       throw ioError(err, this.path, options.action ?? 'write')
     } finally {
-      if (!renamed) await this.fs.unlink(this.lockPath).catch(() => undefined)
+      if (!renamed) await this.release()
     }
   }
 
@@ -98,7 +103,16 @@ export class LockFile {
     if (handle === null) return
     this.handle = null
     await handle.close().catch(() => undefined)
-    await this.fs.unlink(this.lockPath).catch(() => undefined)
+    await this.release()
+  }
+
+  /** Removes the lock file; when even that fails (a read-only disk), remembers it for a later retry. */
+  private async release(): Promise<void> {
+    try {
+      await this.fs.unlink(this.lockPath)
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOENT') await rememberUnreleasedLock(this.fs, this.lockPath)
+    }
   }
 
   /**

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import * as nodeFs from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { ConcurrentUpdateError, StoreIOError } from '../../src/errors/index.js'
-import { nodeStoreFs } from '../../src/io/fs.js'
+import { nodeStoreFs, type StoreFs } from '../../src/io/fs.js'
 import { LockFile } from '../../src/io/lock-file.js'
+import { releaseUnreleasedLocks } from '../../src/io/unreleased-locks.js'
 import { git, tempDir } from '../helpers.js'
 
 const once = { attempts: 0, delayMs: 1 }
@@ -68,5 +70,49 @@ describe('LockFile (git lockfile.c protocol)', () => {
     await lock.commit(`${head}\n`, { sync: true })
     git(dir, 'update-ref', 'refs/heads/main', head)
     expect(git(dir, 'fsck', '--strict', '--no-progress')).toBe('')
+  })
+
+  it('a lock it could not remove on a read-only disk is its own to remove later, and only while it is the same file', async () => {
+    const dir = tempDir()
+    const path = `${dir}/file`
+    writeFileSync(path, 'old')
+    let readOnly = true
+    const refuse = (name: string) => () => Promise.reject(Object.assign(new Error(`EROFS: ${name}`), { code: 'EROFS' }))
+    const fs = {
+      ...nodeFs,
+      rename: (...a: Parameters<typeof nodeFs.rename>) => (readOnly ? refuse('rename')() : nodeFs.rename(...a)),
+      unlink: (...a: Parameters<typeof nodeFs.unlink>) => (readOnly ? refuse('unlink')() : nodeFs.unlink(...a)),
+    } as unknown as StoreFs
+    const lock = await LockFile.acquire(fs, path, once)
+    const failed = await lock.commit('new', { sync: false }).catch((e: unknown) => e)
+    expect((failed as StoreIOError).data).toMatchObject({ errno: 'EROFS' })
+    expect(existsSync(`${path}.lock`)).toBe(true) // the disk refused to let it go
+    readOnly = false
+    // Wanting the lock again takes it at once, although it exists: it is the one this process left.
+    const again = await LockFile.acquire(fs, path, once)
+    await again.commit('newer', { sync: false })
+    expect(readFileSync(path, 'utf8')).toBe('newer')
+    expect(existsSync(`${path}.lock`)).toBe(false)
+
+    // A left lock that someone removed by hand and another process re-created is not ours.
+    readOnly = true
+    const third = await LockFile.acquire(fs, path, once)
+    await third.rollback()
+    readOnly = false
+    unlinkSync(`${path}.lock`)
+    writeFileSync(`${path}.lock`, 'a native git command holds this')
+    expect(await releaseUnreleasedLocks(dir)).toEqual([])
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe('a native git command holds this')
+    const busy = await LockFile.acquire(fs, path, once).catch((e: unknown) => e)
+    expect((busy as StoreIOError).data).toMatchObject({ errno: 'EEXIST' })
+
+    // And repair's sweep removes a left lock of ours that nobody asked for again.
+    unlinkSync(`${path}.lock`)
+    readOnly = true
+    const fourth = await LockFile.acquire(fs, path, once)
+    await fourth.rollback()
+    readOnly = false
+    expect(await releaseUnreleasedLocks(dir)).toEqual([`${path}.lock`])
+    expect(existsSync(`${path}.lock`)).toBe(false)
   })
 })
