@@ -2,9 +2,10 @@ import * as nodeFs from 'node:fs/promises'
 import { StoreIOError } from '../errors/index.js'
 
 /**
- * The file-system functions evogit uses: a subset of `node:fs/promises`. Injecting another
- * implementation (an in-memory fs, or one that fails on purpose to simulate a full disk) is how
- * the store is tested against I/O failures.
+ * The file-system functions evogit's own file calls use: a subset of `node:fs/promises`. A
+ * wrapper that fails on purpose over the real disk (`openStore({ faultFs })`: a full disk, a
+ * read-only store) is how the store is tested against I/O failures. It is not a virtual file
+ * system: native git and the cross-process write lock act on the real files.
  */
 export type StoreFs = Pick<
   typeof nodeFs,

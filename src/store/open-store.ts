@@ -40,11 +40,15 @@ export interface OpenStoreOptions<S extends z.ZodType = typeof anyIndividualSche
   /** The clock for timestamps; inject a fixed one for reproducible commit ids. */
   clock?: () => Date
   /**
-   * The file system the store's files go through; inject one to simulate failures over the real
-   * disk (a full disk, a failing rename). Defaults to `node:fs/promises`. It is fault injection,
-   * not a virtual file system: the cross-process write lock (`proper-lockfile`) uses `node:fs`
-   * directly, and `compact` runs native git on the directory.
+   * Fault injection over the real disk: a `node:fs/promises` look-alike that the store's own file
+   * calls go through (objects, refs, the index, working files, sidecars), so a test can make any
+   * of them fail (a full disk, a read-only store, a failing rename) and check what survives.
+   * Defaults to `node:fs/promises`. It is not a virtual file system: the cross-process write lock
+   * (`proper-lockfile`) uses `node:fs` directly, `compact`, `push` and `pull` run native git on the
+   * directory, and every call is expected to act on the real files under `dir`.
    */
+  faultFs?: StoreFs
+  /** @deprecated the old name of {@link OpenStoreOptions.faultFs}, which says what it is for. */
   fs?: StoreFs
   /**
    * fsync every file before renaming it into place (default `true`). Turning it off keeps
@@ -108,7 +112,7 @@ export async function openStore<S extends z.ZodType = typeof anyIndividualSchema
   normalizeObjectives(options.objectives)
   if (options.primary !== undefined) assertObjectiveName(options.primary, 'primary')
   const autoCompact = checkedAutoCompact(options.autoCompact)
-  const fs = options.fs ?? nodeStoreFs
+  const fs = options.faultFs ?? options.fs ?? nodeStoreFs
   const dir = resolve(options.dir)
   const defaultBranch = options.defaultBranch ?? 'main'
   const populationSchema = z.array(schema)

@@ -140,7 +140,7 @@ describe('failures leave nothing behind', () => {
         })
       }) as StoreFs['open'],
     }
-    const store = await openStore({ dir, fs })
+    const store = await openStore({ dir, faultFs: fs })
     await store.saveGeneration(0, [{ a: 1 }])
     failing = true
     expect(await codeOf(store.saveGeneration(1, [{ a: 2 }]))).toBe('E_IO')
@@ -164,6 +164,7 @@ describe('failures leave nothing behind', () => {
         return nodeFs.rename(from, to)
       }) as StoreFs['rename'],
     }
+    // Under its old, deprecated name `fs` the option still injects the faults.
     const store = await openStore({ dir, fs })
     await store.saveGeneration(0, population(1))
     await store.branch('exp', { checkout: true })

@@ -61,7 +61,7 @@ describe('the index keeps what evogit does not interpret', () => {
         return nodeFs.open(path, flags, mode)
       }) as StoreFs['open'],
     }
-    const store = await openStore({ dir, fs })
+    const store = await openStore({ dir, faultFs: fs })
     await store.saveGeneration(0, [{ a: 1 }])
     writeFileSync(join(dir, 'notes.md'), 'staged by hand\n')
     raced = true

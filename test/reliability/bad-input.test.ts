@@ -213,7 +213,7 @@ describe('a full disk or a read-only store (injected fs)', () => {
     const counter = failingFs('ENOSPC', Number.POSITIVE_INFINITY)
     const dir0 = join(tempDir(), 'store')
     await (await openStore({ dir: dir0, clock: fixedClock() })).saveGeneration(0, [{ a: 0 }])
-    await (await openStore({ dir: dir0, fs: counter.fs, clock: fixedClock() })).saveGeneration(1, [{ a: 1 }])
+    await (await openStore({ dir: dir0, faultFs: counter.fs, clock: fixedClock() })).saveGeneration(1, [{ a: 1 }])
     const writes = counter.calls()
     expect(writes).toBeGreaterThan(5)
     let failedSaves = 0
@@ -239,7 +239,7 @@ async function failOneSave(errno: 'ENOSPC' | 'EROFS', failAt: number): Promise<v
   await first.saveGeneration(1, [{ a: 1 }])
   const before = git(dir, 'rev-parse', 'HEAD').trim()
   const failing = failingFs(errno, failAt)
-  const store = await openStore({ dir, fs: failing.fs, clock: fixedClock() })
+  const store = await openStore({ dir, faultFs: failing.fs, clock: fixedClock() })
   let saved: { warnings: string[] } | null = null
   try {
     saved = await store.saveGeneration(2, [{ a: 2 }])
