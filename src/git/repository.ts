@@ -1,9 +1,8 @@
-import { ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
+import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
 import type { LockTakeover } from '../io/lock.js'
 import { Checkout, type PendingResolution, type RefMove, type SwitchResult } from './checkout.js'
 import { currentTips, objectStoreSize, repack, type IncrementalOptions, type ObjectStoreSize, type RepackOptions } from './compact.js'
 import { repackIncrementally } from './repack-incremental.js'
-import { canonicalConfigName, parseGitConfig } from './config.js'
 import { createCore, type RepoCore } from './core.js'
 import type { CommitData, CommitLink, TagData, TreeEntry } from './format.js'
 import type { IndexEntry } from './index-file.js'
@@ -14,6 +13,7 @@ import { isoGit } from './isomorphic.js'
 import { repairLeftovers, type RepairResult } from './leftovers.js'
 import type { ObjectDatabase } from './objects.js'
 import type { RefStore } from './refs.js'
+import { RepoConfig } from './repo-config.js'
 import { StoreFiles } from './store-files.js'
 import { commitTransaction, stageFiles, tagTransaction, type CommitFile, type CommitOutcome, type CommitRequest, type StagedFiles, type TagRequest } from './transaction.js'
 import { TreeStore, type TreeFile } from './trees.js'
@@ -47,7 +47,7 @@ export function repoCore(repo: Repository): RepoCore {
  * working-tree switches, the index's state, repair of what a crash left, and the store's own
  * files. Reading needs no checkout; writing is done by the store under its write lock. The
  * parts behind it (one per file, like isomorphic-git's managers) are `TreeStore`, `IndexManager`,
- * `WorkingTree`, `Checkout`, `StoreFiles` and the leftovers repair.
+ * `WorkingTree`, `Checkout`, `StoreFiles`, `RepoConfig` and the leftovers repair.
  */
 export class Repository {
   readonly objects: ObjectDatabase
@@ -58,6 +58,7 @@ export class Repository {
   private readonly index: IndexManager
   private readonly worktree: WorkingTree
   private readonly checkout: Checkout
+  private readonly config: RepoConfig
 
   private constructor(options: RepositoryOptions) {
     const core = createCore(options.fs, options.dir, options.sync ?? true)
@@ -69,6 +70,7 @@ export class Repository {
     this.index = new IndexManager(core)
     this.worktree = new WorkingTree(core, this.trees, this.index)
     this.checkout = new Checkout(core, this.trees, this.index, this.worktree, this.storeFiles)
+    this.config = new RepoConfig(core)
   }
 
   /** Opens the repository whose working tree is `dir`. */
@@ -104,27 +106,18 @@ export class Repository {
   // ---- config --------------------------------------------------------------------------
 
   /** Reads a git config value (repository-local config only). */
-  async getConfig(path: string): Promise<string | undefined> {
-    // Read by our own parser (perf, issue #14): isomorphic-git would be loaded on every open just for this.
-    const core = repoCore(this)
-    const raw = await readFileOrNull(core.fs, `${core.gitdir}/config`)
-    return raw === null ? undefined : parseGitConfig(raw.toString('utf8')).get(canonicalConfigName(path))
+  getConfig(path: string): Promise<string | undefined> {
+    return this.config.get(path)
   }
 
   /** Sets a git config value. Only called when a store is created or adopted, never on the save path. */
-  async setConfig(path: string, value: string): Promise<void> {
-    const core = repoCore(this)
-    try {
-      await (await isoGit()).setConfig({ fs: core.isoFs, gitdir: core.gitdir, path, value })
-    } catch (err) {
-      throw ioError(err, `${core.gitdir}/config`, 'write')
-    }
+  setConfig(path: string, value: string): Promise<void> {
+    return this.config.set(path, value)
   }
 
   /** Records (or replaces) a remote in `.git/config`, as `git remote add` would. */
-  async addRemote(name: string, url: string): Promise<void> {
-    const core = repoCore(this)
-    await (await isoGit()).addRemote({ fs: core.isoFs, gitdir: core.gitdir, remote: name, url, force: true })
+  addRemote(name: string, url: string): Promise<void> {
+    return this.config.addRemote(name, url)
   }
 
   // ---- objects -------------------------------------------------------------------------
