@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { sortedIndexOf } from '../model/sorted.js'
 import { compareIndexEntries, encodeEntry, type IndexEntry } from './index-file.js'
 
 /**
@@ -80,14 +81,5 @@ export class EncodedIndex {
 /** Where `path` is in sorted `entries`; `-(insertion point) - 1` when absent. */
 function search(entries: readonly IndexEntry[], path: string): number {
   const probe = { path } as IndexEntry
-  let lo = 0
-  let hi = entries.length - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const cmp = compareIndexEntries(entries[mid]!, probe)
-    if (cmp === 0) return mid
-    if (cmp < 0) lo = mid + 1
-    else hi = mid - 1
-  }
-  return -lo - 1
+  return sortedIndexOf(entries.length, (i) => compareIndexEntries(entries[i]!, probe))
 }

@@ -15,6 +15,7 @@ import {
   type TreeEntry,
 } from './format.js'
 import { compareIndexEntries, type IndexEntry } from './index-file.js'
+import { partitionPoint, sortedIndexOf } from '../model/sorted.js'
 import { Lru } from './lru.js'
 
 /** The id of the empty tree, which every git knows without storing it. */
@@ -178,15 +179,8 @@ export class TreeStore {
 function findIndex(entries: readonly TreeEntry[], name: string): number {
   // A directory sorts as "name/", a file as "name": look for both keys.
   for (const probe of [{ mode: '100644', name, oid: '' }, { mode: '40000', name, oid: '' }] as const) {
-    let lo = 0
-    let hi = entries.length - 1
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1
-      const cmp = compareTreeEntries(entries[mid]!, probe)
-      if (cmp === 0) return mid
-      if (cmp < 0) lo = mid + 1
-      else hi = mid - 1
-    }
+    const at = sortedIndexOf(entries.length, (i) => compareTreeEntries(entries[i]!, probe))
+    if (at >= 0) return at
   }
   return -1
 }
@@ -201,12 +195,5 @@ function upsert(entries: TreeEntry[], name: string, entry: TreeEntry | null): vo
   const at = findIndex(entries, name)
   if (at >= 0) entries.splice(at, 1)
   if (entry === null) return
-  let lo = 0
-  let hi = entries.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (compareTreeEntries(entries[mid]!, entry) < 0) lo = mid + 1
-    else hi = mid
-  }
-  entries.splice(lo, 0, entry)
+  entries.splice(partitionPoint(entries.length, (i) => compareTreeEntries(entries[i]!, entry) < 0), 0, entry)
 }
