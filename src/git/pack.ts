@@ -262,6 +262,10 @@ export class PackReader {
   }
 
   private remember(key: string, obj: GitObject): void {
+    // Commits are not kept: the tree store caches them parsed, and git seldom makes one a delta
+    // base. A walk of 10 000 commits filled the cache with tight copies of each (~10 MB of small
+    // buffers outliving the walk) and pushed out the trees delta chains come back to.
+    if (obj.type === 'commit') return
     if (obj.content.length > CACHE_BYTES / 4) return
     // zlib hands back a view of its 16 KB output chunk, and small Buffers share an 8 KB pool: a
     // 300-byte commit kept as such a view pins 16 KB, and 64 MB of cached content pinned 220 MB
