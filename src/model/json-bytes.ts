@@ -33,7 +33,7 @@ function arrayBytes(items: readonly unknown[]): Buffer {
   for (let i = 0; i < sample; i++) sampled += Buffer.byteLength(elementText(items[i]))
   // Room for every element at the sample's average size and some more; a bigger population is
   // still written whole, by growing once. The slack is cheaper than holding every element's text.
-  let out = Buffer.allocUnsafe(Math.ceil((sampled / sample) * items.length * 1.15) + 65_536)
+  let out = Buffer.allocUnsafe(Math.ceil((sampled / sample) * items.length * 1.06) + 65_536)
   let at = out.write('[\n', 0, 'latin1')
   for (let i = 0; i < items.length; i++) {
     const part = elementText(items[i])
