@@ -1,10 +1,10 @@
 import { tempOwnerPid, writeFileAtomic } from '../io/atomic.js'
-import { errnoOf, ioError, readFileOrNull } from '../io/fs.js'
+import { readFileOrNull } from '../io/fs.js'
 import { processAlive } from '../io/process-alive.js'
 import type { RepoCore } from './core.js'
 
 /** The files evogit keeps for itself under `.git/evogit/` (never pushed, never in a tree). */
-export type StoreFileName = 'pending.json' | 'branches.json' | 'summaries.json' | 'compacted.json' | 'compacting.json'
+export type StoreFileName = 'pending.json' | 'branches.json' | 'summaries.json' | 'compacted.json'
 
 /**
  * The store's own files under `.git/evogit/`, behind one API so that only `src/git` knows where
@@ -54,28 +54,6 @@ export class StoreFiles {
   /** Replaces the file atomically; `sync: false` for caches, whose loss costs a rebuild only. */
   async write(name: StoreFileName, text: string, options: { sync?: boolean } = {}): Promise<void> {
     await writeFileAtomic(this.core.fs, this.path(name), text, { mkdir: true, sync: this.core.sync && (options.sync ?? true) })
-  }
-
-  /**
-   * Creates the file with `text` only if it does not exist (`O_EXCL`), so of two processes racing
-   * to claim it exactly one wins. Returns false when it already exists.
-   */
-  async create(name: StoreFileName, text: string): Promise<boolean> {
-    const path = this.path(name)
-    await this.core.fs.mkdir(`${this.core.gitdir}/evogit`, { recursive: true })
-    let handle
-    try {
-      handle = await this.core.fs.open(path, 'wx', 0o644)
-    } catch (err) {
-      if (errnoOf(err) === 'EEXIST') return false
-      throw ioError(err, path, 'create')
-    }
-    try {
-      await handle.writeFile(text)
-    } finally {
-      await handle.close()
-    }
-    return true
   }
 
   /** Removes the file; a missing one is fine. */

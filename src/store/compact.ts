@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors/index.js'
 import { nativeGitVersion, type ObjectStoreSize } from '../git/compact.js'
-import { claimCompaction } from './compaction-claim.js'
+import { asOnlyCompaction } from './compaction-claim.js'
 import { readRecord, writeRecord } from './compaction-record.js'
 import type { StoreContext } from './context.js'
 
@@ -97,16 +97,10 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
   }
   if (options.background !== true) return compactNow(ctx, { window, depth, maxPackSize, gitBinary, full, background: false })
   // Background compactions run one at a time, across processes (see compaction-claim.ts).
-  const claim = await claimCompaction(ctx)
-  if ('heldBy' in claim) {
-    const size = await ctx.repo.objectStoreSize()
-    return { compacted: false, nativeGit: true, gitVersion: null, message: `not compacted: a background compaction is already running (pid ${claim.heldBy})`, before: size, after: size, seconds: 0, mode: 'none' }
-  }
-  try {
-    return await compactNow(ctx, { window, depth, maxPackSize, gitBinary, full, background: true })
-  } finally {
-    await claim.release()
-  }
+  const only = await asOnlyCompaction(ctx, () => compactNow(ctx, { window, depth, maxPackSize, gitBinary, full, background: true }))
+  if (only.ran) return only.value
+  const size = await ctx.repo.objectStoreSize()
+  return { compacted: false, nativeGit: true, gitVersion: null, message: `not compacted: a background compaction is already running (${only.holder ?? 'another process'})`, before: size, after: size, seconds: 0, mode: 'none' }
 }
 
 async function compactNow(
@@ -115,6 +109,21 @@ async function compactNow(
 ): Promise<CompactResult> {
   const { window, depth, maxPackSize, gitBinary, full } = options
   const repo = ctx.repo
+  const git = await nativeGitVersion(gitBinary)
+  if (git.version === null) {
+    // Said before any lock is taken: without git there is nothing to wait for.
+    const size = await repo.objectStoreSize()
+    return {
+      compacted: false,
+      nativeGit: false,
+      gitVersion: null,
+      message: `not compacted: ${git.reason}; compaction needs native git (install it, or pass gitBinary). The store is unchanged and works as before.`,
+      before: size,
+      after: size,
+      seconds: 0,
+      mode: 'none',
+    }
+  }
   // Without a record (never compacted, or the record is lost) the incremental path packs everything.
   const since = full ? null : ((await readRecord(ctx))?.tips ?? [])
   if (since !== null) {
@@ -123,19 +132,6 @@ async function compactNow(
   }
   return ctx.lock.run(async () => {
     const before = await repo.objectStoreSize()
-    const git = await nativeGitVersion(gitBinary)
-    if (git.version === null) {
-      return {
-        compacted: false,
-        nativeGit: false,
-        gitVersion: null,
-        message: `not compacted: ${git.reason}; compaction needs native git (install it, or pass gitBinary). The store is unchanged and works as before.`,
-        before,
-        after: before,
-        seconds: 0,
-        mode: 'none',
-      }
-    }
     const started = performance.now()
     const tips = await repo.currentTips(gitBinary)
     await repo.repack({ gitBinary, window, depth, maxPackSize })

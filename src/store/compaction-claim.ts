@@ -1,43 +1,38 @@
-import { processAlive, processStart } from '../io/process-alive.js'
+import { StoreLockedError } from '../errors/index.js'
+import { WriteLock } from '../io/lock.js'
 import type { StoreContext } from './context.js'
 
-/** Who is compacting in the background: `.git/evogit/compacting.json`. */
-interface Claim {
-  pid: number
-  start: string | null
+/**
+ * The lock a background compaction holds while it runs: the store's write-lock protocol (an
+ * atomic `mkdir`, a named owner, refreshes, takeover of a provably dead holder) under another
+ * name, so that engines starting a compaction after every save (`evogit save` in a loop) run one
+ * at a time per store, across processes, and a compaction killed mid-repack blocks nobody.
+ */
+const COMPACTION_LOCK = 'evogit-compact.lock'
+
+function compactionLock(ctx: StoreContext): WriteLock {
+  return new WriteLock(ctx.repo.writeLockDir, { timeoutMs: 0 }, undefined, COMPACTION_LOCK)
 }
 
-/** The live background compaction's claim, or `null` (none, or its process died). */
-export async function runningCompaction(ctx: StoreContext): Promise<Claim | null> {
-  const raw = await ctx.repo.storeFiles.read('compacting.json').catch(() => null)
-  if (raw === null) return null
-  let claim: Partial<Claim>
-  try {
-    claim = JSON.parse(raw) as Partial<Claim>
-  } catch {
-    return null // torn by a crash right after its creation: nobody's
-  }
-  const pid = claim.pid
-  if (typeof pid !== 'number') return null
-  const start = typeof claim.start === 'string' ? claim.start : null
-  return processAlive(pid, start) ? { pid, start } : null
+/** True while a live process runs a background compaction of this store. */
+export function compactionRunning(ctx: StoreContext): Promise<boolean> {
+  return compactionLock(ctx).isHeld()
 }
 
 /**
- * Claims the right to compact in the background, so that engines that start a compaction after
- * every save (`evogit save` in a loop) run one at a time instead of piling up git processes.
- * Exclusive creation decides between racers; a claim whose process died (killed mid-repack) is
- * taken over. Returns the release, or the pid of the live holder.
+ * Runs `fn` as the store's only background compaction, or returns `{ ran: false }` at once when
+ * another one is running. Errors of `fn` itself pass through.
  */
-export async function claimCompaction(ctx: StoreContext): Promise<{ release: () => Promise<void> } | { heldBy: number }> {
-  const files = ctx.repo.storeFiles
-  const mine = `${JSON.stringify({ pid: process.pid, start: processStart(process.pid) })}\n`
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (await files.create('compacting.json', mine)) return { release: () => files.remove('compacting.json') }
-    const holder = await runningCompaction(ctx)
-    if (holder !== null) return { heldBy: holder.pid }
-    await files.remove('compacting.json') // its process is gone
+export async function asOnlyCompaction<T>(ctx: StoreContext, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false; holder: string | null }> {
+  let started = false
+  try {
+    const value = await compactionLock(ctx).run(() => {
+      started = true
+      return fn()
+    })
+    return { ran: true, value }
+  } catch (err) {
+    if (started || !(err instanceof StoreLockedError)) throw err
+    return { ran: false, holder: err.data.holder ?? null }
   }
-  const holder = await runningCompaction(ctx)
-  return { heldBy: holder?.pid ?? -1 }
 }

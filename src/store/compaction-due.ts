@@ -1,5 +1,6 @@
 import { DEFAULT_AUTO_COMPACT_EVERY } from './auto-compact.js'
-import { runningCompaction } from './compaction-claim.js'
+import { nativeGitVersion } from '../git/compact.js'
+import { compactionRunning } from './compaction-claim.js'
 import { readRecord } from './compaction-record.js'
 import type { StoreContext } from './context.js'
 
@@ -8,7 +9,7 @@ const OBJECTS_PER_SAVE = 7
 
 /** What {@link compactionDue} found. */
 export interface CompactionDue {
-  /** True when the store should be compacted now (and none is running). */
+  /** True when the store should be compacted now: enough loose objects, none running, and native git to do it. */
   due: boolean
   /** The estimated loose objects (one fan-out directory sampled, as `git gc --auto` does). */
   looseObjects: number
@@ -16,8 +17,8 @@ export interface CompactionDue {
   looseAfterLastCompaction: number
   /** How many more loose objects than that make a compaction due. */
   threshold: number
-  /** The pid of a background compaction that is running, if any. */
-  runningPid: number | null
+  /** True while a background compaction of this store runs (in any process). */
+  running: boolean
 }
 
 /** The arguments of {@link compactionDue}. */
@@ -30,12 +31,12 @@ export interface CompactionDueCall {
  * repository itself rather than from saves counted in one process, so it also works for engines
  * that run `evogit save` once per generation, a new process each time (which `autoCompact`'s
  * count would never reach): the CLI checks it after every save and starts `compact --auto` when it
- * says so. False while a background compaction is running, or when the store was opened with
- * `autoCompact: false`.
+ * says so. False while a background compaction is running, without native git, or when the store
+ * was opened with `autoCompact: false`.
  *
  * @example
  * ```ts
- * if ((await store.compactionDue()).due) void store.compact()
+ * if ((await store.compactionDue()).due) await store.compact({ background: true })
  * ```
  */
 export async function compactionDue(options: CompactionDueCall): Promise<CompactionDue> {
@@ -45,6 +46,16 @@ export async function compactionDue(options: CompactionDueCall): Promise<Compact
   const threshold = (ctx.autoCompact?.every ?? DEFAULT_AUTO_COMPACT_EVERY) * OBJECTS_PER_SAVE
   const looseAfterLastCompaction = looseObjects >= threshold ? ((await readRecord(ctx))?.looseAfter ?? 0) : 0 // below it, nothing to subtract
   const enough = looseObjects - looseAfterLastCompaction >= threshold
-  const running = enough ? await runningCompaction(ctx) : null
-  return { due: ctx.autoCompact !== undefined && enough && running === null, looseObjects, looseAfterLastCompaction, threshold, runningPid: running?.pid ?? null }
+  const running = enough ? await compactionRunning(ctx) : false
+  // Without native git nothing can be packed, and every save would start a compaction in vain.
+  const due = ctx.autoCompact !== undefined && enough && !running && (await hasNativeGit())
+  return { due, looseObjects, looseAfterLastCompaction, threshold, running }
+}
+
+let nativeGit: Promise<boolean> | null = null
+
+/** Whether `git` runs here, asked once per process (a compaction is due at most every few hundred saves). */
+function hasNativeGit(): Promise<boolean> {
+  nativeGit ??= nativeGitVersion('git').then((g) => g.version !== null)
+  return nativeGit
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openStore } from '../../src/index.js'
@@ -12,7 +12,24 @@ const sampled = (dir: string) => {
   const at = join(dir, '.git', 'objects', '17')
   return existsSync(at) ? readdirSync(at).filter((n) => /^[0-9a-f]{38}$/.test(n)).length * 256 : 0
 }
-const claimPath = (dir: string) => join(dir, '.git', 'evogit', 'compacting.json')
+const compactLock = (dir: string) => join(dir, '.git', 'evogit-compact.lock')
+
+/** A process of its own that holds the store's background-compaction lock until it is killed. */
+async function holdCompactionLock(dir: string) {
+  const script = `
+    import { WriteLock } from ${JSON.stringify(new URL('../../dist/src/io/lock.js', import.meta.url).href)}
+    await new WriteLock(${JSON.stringify(join(dir, '.git'))}, { timeoutMs: 0 }, undefined, 'evogit-compact.lock').run(async () => {
+      console.log('held')
+      await new Promise((done) => setTimeout(done, 60_000))
+    })
+  `
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise<void>((done, fail) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('held') && done())
+    child.once('exit', (code) => fail(new Error(`the lock holder exited early (${code})`)))
+  })
+  return child
+}
 
 /** Saves generations `from`..`to`-1 of one tiny individual each (deterministic: fixed clock and content). */
 async function fill(dir: string, from: number, to: number, clock: () => Date): Promise<void> {
@@ -38,28 +55,32 @@ describe('compaction due from the repository itself (as git gc --auto)', () => {
     const full = await checker.compactionDue()
     expect(full.looseObjects).toBe(sampled(dir))
     expect(full.looseObjects, 'precondition: 150 saves put objects in objects/17').toBeGreaterThanOrEqual(70)
-    expect(full).toMatchObject({ due: true, runningPid: null })
+    expect(full).toMatchObject({ due: true, running: false })
     expect((await (await openStore({ dir, autoCompact: false })).compactionDue()).due).toBe(false)
 
     // A background compaction of another live process is running: not due, and a second one does nothing.
-    const holder = spawn('sleep', ['30'], { stdio: 'ignore' })
+    const holder = await holdCompactionLock(dir)
     try {
-      mkdirSync(join(dir, '.git', 'evogit'), { recursive: true })
-      writeFileSync(claimPath(dir), `${JSON.stringify({ pid: holder.pid, start: null })}\n`)
-      expect(await checker.compactionDue()).toMatchObject({ due: false, runningPid: holder.pid })
+      expect(await checker.compactionDue()).toMatchObject({ due: false, running: true })
       const refused = await checker.compact({ background: true })
       expect(refused).toMatchObject({ compacted: false, mode: 'none' })
-      expect(refused.message).toContain(`already running (pid ${holder.pid})`)
+      expect(refused.message).toContain(`already running (${holder.pid}@`)
       expect(packs(dir)).toEqual([])
     } finally {
       holder.kill('SIGKILL')
     }
     await new Promise((done) => holder.once('exit', done))
-    // Its process died (killed mid-repack): the claim is nobody's, and is taken over.
-    expect(await checker.compactionDue()).toMatchObject({ due: true, runningPid: null })
+    // Its process died (killed mid-repack): the lock is nobody's, and is taken over.
+    expect(existsSync(compactLock(dir))).toBe(true)
+    expect(await checker.compactionDue()).toMatchObject({ due: true, running: false })
+    // Two at once in one process: exactly one compacts.
+    const [a, b] = await Promise.all([checker.compact({ background: true }), checker.compact({ background: true })])
+    expect([a.mode, b.mode].sort()).toEqual(['incremental', 'none'])
+    expect(existsSync(compactLock(dir))).toBe(false)
+    await fill(dir, 150, 300, clock)
     const done = await checker.compact({ background: true })
     expect(done).toMatchObject({ compacted: true, mode: 'incremental' })
-    expect(existsSync(claimPath(dir))).toBe(false)
+    expect(existsSync(compactLock(dir))).toBe(false)
     expect(await checker.compactionDue()).toMatchObject({ due: false, looseObjects: sampled(dir) })
 
     // Unreachable loose objects (what failed saves leave) are not packed; they must not make a
@@ -83,17 +104,27 @@ describe('compaction due from the repository itself (as git gc --auto)', () => {
     await fill(dir, 0, 300, fixedClock())
     expect(sampled(dir), 'precondition: past the default 1750 loose objects').toBeGreaterThanOrEqual(1750)
     expect(packs(dir)).toEqual([])
-    writeFileSync(join(dir, 'pop.json'), JSON.stringify([{ x: 300 }]))
-    writeFileSync(join(dir, '..', 'pop.json'), JSON.stringify([{ x: 301 }]))
-    const saved = (await ok(['--dir', dir, 'save', '300', join(dir, 'pop.json'), '--json'], { cwd: dir })).json<{ generation: number; compaction?: { started: boolean; pid: number } }>()
-    expect(saved.generation).toBe(300)
+    const inputs = tempDir()
+    writeFileSync(join(inputs, '300.json'), JSON.stringify([{ x: 300 }]))
+    writeFileSync(join(inputs, '301.json'), JSON.stringify([{ x: 301 }]))
+    const off = (await ok(['--dir', dir, 'save', '300', join(inputs, '300.json'), '--json'], { cwd: dir, env: { EVOGIT_AUTO_COMPACT: '0' } })).json<{ compaction?: unknown }>()
+    expect(off.compaction).toBeUndefined() // turned off: due, but nothing started
+    expect(packs(dir)).toEqual([])
+    const saved = (await ok(['--dir', dir, 'save', '301', join(inputs, '301.json'), '--json'], { cwd: dir })).json<{ generation: number; compaction?: { started: boolean; pid: number } }>()
+    expect(saved.generation).toBe(301)
     expect(saved.compaction?.started).toBe(true)
-    await until(() => packs(dir).length > 0 && !existsSync(claimPath(dir)), 'the detached compaction packed the store and let go of its claim')
+    try {
+      await until(() => packs(dir).length > 0 && !existsSync(compactLock(dir)), 'the detached compaction packed the store and let go of its lock')
+    } finally {
+      if (saved.compaction) try { process.kill(saved.compaction.pid, 'SIGKILL') } catch { /* finished already */ }
+    }
     expect(sampled(dir)).toBeLessThan(1750)
     // Once compacted it is not due: the next save starts nothing.
-    const next = (await ok(['--dir', dir, 'save', '301', join(dir, '..', 'pop.json'), '--json'], { cwd: dir })).json<{ compaction?: unknown }>()
+    writeFileSync(join(inputs, '302.json'), JSON.stringify([{ x: 302 }]))
+    const next = (await ok(['--dir', dir, 'save', '302', join(inputs, '302.json'), '--json'], { cwd: dir })).json<{ compaction?: unknown }>()
     expect(next.compaction).toBeUndefined()
     expect(git(dir, 'fsck', '--strict', '--no-progress')).toBe('')
-    expect(git(dir, 'log', '--format=%s', '-1')).toContain('301')
+    expect(git(dir, 'log', '--format=%s', '-1')).toContain('302')
+    expectCleanRepo(dir)
   }, 90_000)
 })

@@ -49,7 +49,14 @@ export function registerSave(program: Command, cli: Cli): void {
         })
         // An engine that runs `evogit save` once per generation is a new process each time, so
         // `autoCompact`'s count of saves never fills up; the repository says when it is time.
-        const compaction = (await store.compactionDue()).due ? startBackgroundCompaction(ctx) : null
+        // The generation is committed by now: nothing here may turn the save into a failure.
+        let compaction: number | null = null
+        const warnings = [...saved.warnings]
+        try {
+          if ((await store.compactionDue()).due) compaction = startBackgroundCompaction(ctx)
+        } catch (err) {
+          warnings.push(`could not start a background compaction: ${(err as Error).message}`)
+        }
         const primary = saved.primary
         const s = primary === null ? undefined : saved.stats[primary]
         const label = primary === null || s === undefined ? '' : primary === 'score' && s.direction === 'max' ? '' : `${objectiveLabel(primary, s.direction)} `
@@ -58,8 +65,10 @@ export function registerSave(program: Command, cli: Cli): void {
         const text =
           `Saved generation ${saved.generation} on ${saved.branch} (${shortCommit(saved.commit)}): ${scoreText}${plural(saved.populationSize, 'individual')}` +
           (saved.overwritten ? ' — replaced the previous version, which stays in history' : '') +
-          (compaction === null ? '' : `\nCompacting in the background (pid ${compaction}): enough loose objects have gathered`)
-        return { json: compaction === null ? saved : { ...saved, compaction: { started: true, pid: compaction } }, text }
+          (compaction === null ? '' : `\nCompacting in the background (pid ${compaction}): enough loose objects have gathered`) +
+          warnings.slice(saved.warnings.length).map((w) => `\nwarning: ${w}`).join('')
+        const json = { ...saved, warnings, ...(compaction === null ? {} : { compaction: { started: true, pid: compaction } }) }
+        return { json, text }
       }),
     )
 }
