@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   const only = value('--only')?.split(',')
   const quiet = args.includes('--quiet')
   const results = await runBench(config, { breakdown: args.includes('--breakdown'), ...(only ? { only } : {}), ...(quiet ? {} : { log: (line: string) => console.error(`… ${line}`) }) })
-  const path = out ? resolve(out) : join(here, '..', '..', 'bench', 'results', `${results.startedAt.replace(/[:.]/g, '-')}-${config.name}.json`)
+  const path = out ? resolve(out) : join(here, '..', '..', 'bench', 'results', `${results.startedAt.replace(/[:.]/g, '-')}-${config.name}${only ? '-partial' : ''}.json`)
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, `${JSON.stringify(results, null, 2)}\n`)
   console.log(formatTable(results))
