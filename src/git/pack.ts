@@ -2,6 +2,7 @@ import { inflateSync } from 'node:zlib'
 import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
 import type { GitObject, ObjectType } from './object-types.js'
 import { applyDelta } from './delta.js'
+import { findInPacks, loadPackIndex, UnsupportedPackError, type PackIndex } from './pack-index.js'
 
 /**
  * Reads objects from the packs native git writes (`git gc`, `git repack`, `evogit compact`),
@@ -34,22 +35,8 @@ const CACHE_BYTES = 8 << 20
  */
 const CHECKPOINT = 8
 
-interface PackIndex {
-  name: string
-  packPath: string
-  fanout: Uint32Array
-  oids: Buffer
-  offsets: Float64Array
-  /** Every entry's offset, ascending: an entry ends where the next one starts. */
-  sortedOffsets: Float64Array
-  packSize: number
-  data: Buffer | null
-}
 
-/** Thrown when a pack uses something this reader does not implement; the caller falls back. */
-export { applyDelta }
-
-export class UnsupportedPackError extends Error {}
+export { applyDelta, UnsupportedPackError }
 
 /** The packs of one repository, with a bounded cache of resolved objects. */
 export class PackReader {
@@ -108,22 +95,9 @@ export class PackReader {
   }
 
   private find(packs: PackIndex[], oid: string): { pack: PackIndex; offset: number } | null {
-    const key = Buffer.from(oid, 'hex')
-    if (key.length !== 20) return null
-    const first = key[0]!
-    for (const pack of packs) {
-      let lo = first === 0 ? 0 : pack.fanout[first - 1]!
-      let hi = pack.fanout[first]! - 1
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1
-        const cmp = pack.oids.compare(key, 0, 20, mid * 20, mid * 20 + 20)
-        if (cmp === 0) return { pack, offset: pack.offsets[mid]! }
-        if (cmp > 0) hi = mid - 1
-        else lo = mid + 1
-      }
-    }
-    return null
+    return findInPacks(packs, oid)
   }
+
 
   private async loadPacks(): Promise<PackIndex[]> {
     if (this.packs) return this.packs
@@ -144,37 +118,10 @@ export class PackReader {
     return (this.packs = packs)
   }
 
-  private async loadIndex(idxPath: string, packPath: string): Promise<PackIndex> {
-    let idx: Buffer
-    let packSize: number
-    try {
-      idx = await this.fs.readFile(idxPath)
-      packSize = (await this.fs.stat(packPath)).size
-    } catch (err) {
-      throw ioError(err, idxPath, 'read')
-    }
-    if (idx.length < 8 + 1024 || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) {
-      throw new UnsupportedPackError(`${idxPath} is not a version 2 pack index`)
-    }
-    const fanout = new Uint32Array(256)
-    for (let i = 0; i < 256; i++) fanout[i] = idx.readUInt32BE(8 + i * 4)
-    const count = fanout[255]!
-    const oidsStart = 8 + 1024
-    const offsetsStart = oidsStart + count * 20 + count * 4
-    const largeStart = offsetsStart + count * 4
-    if (idx.length < largeStart + 40) throw new UnsupportedPackError(`${idxPath} is truncated`)
-    const offsets = new Float64Array(count)
-    for (let i = 0; i < count; i++) {
-      const small = idx.readUInt32BE(offsetsStart + i * 4)
-      if (small & 0x80000000) {
-        const at = largeStart + (small & 0x7fffffff) * 8
-        offsets[i] = idx.readUInt32BE(at) * 2 ** 32 + idx.readUInt32BE(at + 4)
-      } else offsets[i] = small
-    }
-    const sortedOffsets = Float64Array.from(offsets).sort()
-    const data = packSize <= IN_MEMORY_LIMIT ? await this.fs.readFile(packPath).catch((err: unknown) => Promise.reject(ioError(err, packPath, 'read'))) : null
-    return { name: idxPath, packPath, fanout, oids: Buffer.from(idx.subarray(oidsStart, oidsStart + count * 20)), offsets, sortedOffsets, packSize, data }
+  private loadIndex(idxPath: string, packPath: string): Promise<PackIndex> {
+    return loadPackIndex(this.fs, idxPath, packPath, IN_MEMORY_LIMIT)
   }
+
 
   /** The bytes of the entry at `offset` (header and compressed data). */
   private async entryBytes(pack: PackIndex, offset: number): Promise<Buffer> {
