@@ -14,8 +14,8 @@ import { measureServe } from './serve.js'
 export const compareTarget: BenchTarget = {
   name: 'compare',
   async run(ctx) {
-    const rows = await measureCompare({ dir: await ctx.dir('compare'), configName: ctx.config.name, seed: ctx.config.seed, env: ctx.env, log: (line) => ctx.log(line) })
-    for (const cmp of rows) ctx.add(target(cmp.id, cmp.title, cmp.figure, cmp.baseline, 'ms', cmp.limit, cmp.note))
+    const cmp = await measureCompare({ dir: await ctx.dir('compare'), configName: ctx.config.name, seed: ctx.config.seed, env: ctx.env, log: (line) => ctx.log(line) })
+    ctx.add(target(cmp.id, cmp.title, cmp.figure, cmp.baseline, 'ms', cmp.limit, cmp.note))
   },
 }
 
