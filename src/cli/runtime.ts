@@ -80,7 +80,10 @@ export function commandContext(io: Io, command: Command): CommandContext {
       const schema = globals.schema === undefined ? undefined : await (await import('./load-schema.js')).loadSchema({ spec: globals.schema, cwd: io.cwd })
       // Loaded on first use: the store pulls in git and zod, which --help and usage errors never need.
       const { openStore } = await import('../store/open-store.js')
-      return openStore({ dir, ...(schema ? { schema } : {}), ...(options.adopt ? { adopt: true } : {}), ...(options.onAdoptProgress ? { onAdoptProgress: options.onAdoptProgress } : {}) })
+      // EVOGIT_AUTO_COMPACT=0 keeps the CLI from compacting in the background (a batch cluster
+      // that forbids detached processes); `evogit compact` still compacts on request.
+      const autoCompact = /^(0|false|off|no)$/i.test(io.env['EVOGIT_AUTO_COMPACT'] ?? '') ? { autoCompact: false as const } : {}
+      return openStore({ dir, ...(schema ? { schema } : {}), ...(options.adopt ? { adopt: true } : {}), ...(options.onAdoptProgress ? { onAdoptProgress: options.onAdoptProgress } : {}), ...autoCompact })
     },
     progress(label) {
       return createProgress({ label, stream: io.stderr, tty: io.stderr.isTTY === true })

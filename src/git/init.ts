@@ -211,3 +211,14 @@ function configText(core: CoreProbe, extra: Record<string, string>): string {
   for (const [section, entries] of sections) lines.push(`[${section}]`, ...entries)
   return `${lines.join('\n')}\n`
 }
+
+/** True when `dir/.git` is a git directory (its `HEAD` is a file). */
+export async function gitDirExists(fs: StoreFs, dir: string): Promise<boolean> {
+  try {
+    const st = await fs.stat(`${dir}/.git/HEAD`)
+    return st.isFile()
+  } catch (err) {
+    if (isNotFound(err)) return false
+    throw ioError(err, `${dir}/.git`, 'inspect')
+  }
+}

@@ -1,14 +1,15 @@
-import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
+import type { StoreFs } from '../io/fs.js'
 import type { LockTakeover } from '../io/lock.js'
 import { Checkout, type PendingResolution, type RefMove, type SwitchResult } from './checkout.js'
 import { currentTips, objectStoreSize, repack, type IncrementalOptions, type ObjectStoreSize, type RepackOptions } from './compact.js'
 import { repackIncrementally } from './repack-incremental.js'
+import { estimateLooseObjects } from './loose-estimate.js'
 import { createCore, type RepoCore } from './core.js'
 import type { CommitData, CommitLink, TagData, TreeEntry } from './format.js'
 import type { IndexEntry } from './index-file.js'
 import { checkGraph, newGraphWalk, type GraphWalk, type ObjectProblem } from './graph-check.js'
 import { IndexManager } from './index-manager.js'
-import { createRepository } from './init.js'
+import { createRepository, gitDirExists } from './init.js'
 import { isoGit } from './isomorphic.js'
 import { repairLeftovers, type RepairResult } from './leftovers.js'
 import type { ObjectDatabase } from './objects.js'
@@ -88,14 +89,8 @@ export class Repository {
   }
 
   /** True when `dir/.git` is a git directory. */
-  static async exists(fs: StoreFs, dir: string): Promise<boolean> {
-    try {
-      const st = await fs.stat(`${dir}/.git/HEAD`)
-      return st.isFile()
-    } catch (err) {
-      if (isNotFound(err)) return false
-      throw ioError(err, `${dir}/.git`, 'inspect')
-    }
+  static exists(fs: StoreFs, dir: string): Promise<boolean> {
+    return gitDirExists(fs, dir)
   }
 
   /** Where the store's write lock lives (inside the git directory, so it is never committed). */
@@ -179,6 +174,12 @@ export class Repository {
   /** A fresh shared walk for {@link Repository.checkHistory}. */
   newHistoryWalk(): GraphWalk {
     return newGraphWalk()
+  }
+
+  /** About how many loose objects there are (one fan-out directory sampled, as `git gc --auto`). */
+  estimateLooseObjects(): Promise<number> {
+    const core = repoCore(this)
+    return estimateLooseObjects(core.fs, core.gitdir)
   }
 
   /** How much room the object database takes. */

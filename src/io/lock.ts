@@ -60,8 +60,10 @@ export class WriteLock {
     private readonly gitdir: string,
     options: WriteLockOptions = {},
     private readonly recover?: LockRecovery,
+    /** The lock directory's name in `gitdir`: the store's write lock, or another lock with the same protocol (background compaction). */
+    name = 'evogit.lock',
   ) {
-    this.place = { gitdir, lockDir: `${gitdir}/evogit.lock`, staleMs: Math.max(options.staleMs ?? 10_000, 2_000) }
+    this.place = { gitdir, lockDir: `${gitdir}/${name}`, staleMs: Math.max(options.staleMs ?? 10_000, 2_000) }
     this.timeoutMs = options.timeoutMs ?? 60_000
   }
 

@@ -8,11 +8,14 @@ interface Unreleased {
 }
 
 /**
- * Device, inode and change time in nanoseconds: an inode number alone is reused at once when a
- * file is removed and another created, but the new file's change time is later.
+ * Device, inode, birth and change times in nanoseconds, and size: an inode number alone is reused
+ * at once when a file is removed and another created, but the new file is born and changed later.
+ * On a file system with whole-second timestamps a lock removed by hand and re-created by another
+ * process within the same second, with the same size, would still look like ours; that window
+ * (someone deleting a live process's lock and taking it within a second) is accepted.
  */
-function identityOf(s: { dev: bigint; ino: bigint; ctimeNs: bigint }): string {
-  return `${s.dev}:${s.ino}:${s.ctimeNs}`
+function identityOf(s: { dev: bigint; ino: bigint; ctimeNs: bigint; birthtimeNs: bigint; size: bigint }): string {
+  return `${s.dev}:${s.ino}:${s.birthtimeNs}:${s.ctimeNs}:${s.size}`
 }
 
 /**
@@ -20,8 +23,9 @@ function identityOf(s: { dev: bigint; ino: bigint; ctimeNs: bigint }): string {
  * write ran on a read-only or failing file system, so the unlink failed too. They are ours beyond
  * doubt (created with `O_EXCL` by this process), but nobody else can tell: repair sees a lock of a
  * live process and must leave it, and every later write waits on it until it gives up. git's
- * `lockfile.c` keeps the same list (removed from an atexit handler); so do we, and we also retry
- * whenever the name is wanted again or repair runs.
+ * `lockfile.c` keeps the same kind of list and removes it at exit; so do we (on a normal exit
+ * only: a signal that kills the process leaves the locks to repair's takeover rule), and we also
+ * retry whenever the name is wanted again or repair runs.
  */
 const unreleased = new Map<string, Unreleased>()
 let exitHookInstalled = false

@@ -1,6 +1,6 @@
 import * as z from 'zod'
 import { InvalidArgumentError, InvalidJsonError, InvalidPopulationError, type PopulationIssue } from '../errors/index.js'
-import { canonicalJson, formatPath, type KeyOrder } from './canonical-json.js'
+import { canonicalJson, canonicalJsonBytes, formatPath, type KeyOrder } from './canonical-json.js'
 
 /** Errors list at most this many issues; a population of 10,000 broken individuals needs no 10,000-line message. */
 const MAX_ISSUES = 50
@@ -48,8 +48,17 @@ export function validatePopulation<T>(options: ValidatePopulationOptions<T>): T[
  * returned for the schema `keyOrder` came from), what zod already guarantees is not re-checked.
  */
 export function serializePopulation(population: readonly unknown[], keyOrder: KeyOrder, generation?: number, options: { validated?: boolean } = {}): string {
+  return populationError(() => canonicalJson(population, { kind: 'array', element: keyOrder }, 'population', options), generation)
+}
+
+/** {@link serializePopulation} as the bytes of `gen_<n>.json`, for a save (see `json-bytes.ts` for why not `Buffer.from`). */
+export function serializePopulationBytes(population: readonly unknown[], keyOrder: KeyOrder, generation?: number, options: { validated?: boolean } = {}): Buffer {
+  return populationError(() => canonicalJsonBytes(population, { kind: 'array', element: keyOrder }, 'population', options), generation)
+}
+
+function populationError<R>(serialize: () => R, generation: number | undefined): R {
   try {
-    return canonicalJson(population, { kind: 'array', element: keyOrder }, 'population', options)
+    return serialize()
   } catch (err) {
     if (!(err instanceof InvalidJsonError)) throw err
     const [index, ...path] = err.data.path

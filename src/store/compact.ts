@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from '../errors/index.js'
 import { nativeGitVersion, type ObjectStoreSize } from '../git/compact.js'
+import { asOnlyCompaction } from './compaction-claim.js'
+import { readRecord, writeRecord } from './compaction-record.js'
 import type { StoreContext } from './context.js'
 
 /** Options of {@link compact}. */
@@ -27,6 +29,12 @@ export interface CompactOptions {
    * --geometric=2`), so compacting again costs what was added, not the history.
    */
   full?: boolean
+  /**
+   * Compact as a background compaction (what `autoCompact` and `evogit compact --auto` run): git
+   * at the lowest CPU priority with one thread, and at most one such compaction per store at a
+   * time, across processes (another one running: nothing is done, `mode: 'none'`).
+   */
+  background?: boolean
 }
 
 /** What a compaction did. */
@@ -51,8 +59,6 @@ export interface CompactResult {
 /** The arguments of {@link compact}. */
 export interface CompactStoreOptions extends CompactOptions {
   ctx: StoreContext
-  /** A background compaction (`autoCompact`): git at the lowest CPU priority, with one thread. */
-  background?: boolean
 }
 
 const MIB = 1 << 20
@@ -89,28 +95,43 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
   if (typeof gitBinary !== 'string' || gitBinary.length === 0) {
     throw new InvalidArgumentError('`gitBinary` must be a non-empty string', { parameter: 'gitBinary', expected: 'a path or command name', received: typeof gitBinary })
   }
+  if (options.background !== true) return compactNow(ctx, { window, depth, maxPackSize, gitBinary, full, background: false })
+  // Background compactions run one at a time, across processes (see compaction-claim.ts).
+  const only = await asOnlyCompaction(ctx, () => compactNow(ctx, { window, depth, maxPackSize, gitBinary, full, background: true }))
+  if (only.ran) return only.value
+  const size = await ctx.repo.objectStoreSize()
+  return { compacted: false, nativeGit: true, gitVersion: null, message: `not compacted: a background compaction is already running (${only.holder ?? 'another process'})`, before: size, after: size, seconds: 0, mode: 'none' }
+}
+
+async function compactNow(
+  ctx: StoreContext,
+  options: { window: number; depth: number; maxPackSize: number; gitBinary: string; full: boolean; background: boolean },
+): Promise<CompactResult> {
+  const { window, depth, maxPackSize, gitBinary, full } = options
   const repo = ctx.repo
+  const git = await nativeGitVersion(gitBinary)
+  if (git.version === null) {
+    // Said before any lock is taken: without git there is nothing to wait for.
+    const size = await repo.objectStoreSize()
+    return {
+      compacted: false,
+      nativeGit: false,
+      gitVersion: null,
+      message: `not compacted: ${git.reason}; compaction needs native git (install it, or pass gitBinary). The store is unchanged and works as before.`,
+      before: size,
+      after: size,
+      seconds: 0,
+      mode: 'none',
+    }
+  }
   // Without a record (never compacted, or the record is lost) the incremental path packs everything.
-  const since = full ? null : ((await readRecord(ctx)) ?? [])
+  const since = full ? null : ((await readRecord(ctx))?.tips ?? [])
   if (since !== null) {
-    const incremental = await compactIncrementally(ctx, { window, depth, gitBinary, since, background: options.background === true })
+    const incremental = await compactIncrementally(ctx, { window, depth, gitBinary, since, background: options.background })
     if (incremental !== null) return incremental
   }
   return ctx.lock.run(async () => {
     const before = await repo.objectStoreSize()
-    const git = await nativeGitVersion(gitBinary)
-    if (git.version === null) {
-      return {
-        compacted: false,
-        nativeGit: false,
-        gitVersion: null,
-        message: `not compacted: ${git.reason}; compaction needs native git (install it, or pass gitBinary). The store is unchanged and works as before.`,
-        before,
-        after: before,
-        seconds: 0,
-        mode: 'none',
-      }
-    }
     const started = performance.now()
     const tips = await repo.currentTips(gitBinary)
     await repo.repack({ gitBinary, window, depth, maxPackSize })
@@ -128,23 +149,6 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
       mode: 'full',
     }
   })
-}
-
-/** The tips packed by the last compaction (`.git/evogit/compacted.json`): the next one starts from them. */
-async function readRecord(ctx: StoreContext): Promise<string[] | null> {
-  try {
-    const raw = await ctx.repo.storeFiles.read('compacted.json')
-    const parsed = raw === null ? null : (JSON.parse(raw) as { tips?: unknown })
-    const tips = parsed?.tips
-    return Array.isArray(tips) && tips.every((t) => typeof t === 'string' && /^[0-9a-f]{40}$/.test(t)) ? (tips as string[]) : null
-  } catch {
-    return null
-  }
-}
-
-async function writeRecord(ctx: StoreContext, tips: string[]): Promise<void> {
-  // Not fsynced: a lost record only makes the next compaction a full one.
-  await ctx.repo.storeFiles.write('compacted.json', `${JSON.stringify({ tips })}\n`, { sync: false })
 }
 
 /**

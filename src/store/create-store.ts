@@ -8,6 +8,7 @@ import { branches } from './branches.js'
 import { checkout } from './checkout.js'
 import { commitWorkingFiles } from './commit-working-files.js'
 import { compact } from './compact.js'
+import { compactionDue } from './compaction-due.js'
 import { compare } from './compare.js'
 import type { StoreContext } from './context.js'
 import { descendants } from './descendants.js'
@@ -69,6 +70,7 @@ export function createStore<T, TIn>(ctx: StoreContext<T>, fs: StoreFs): Store<T,
     pull: (options = {}) => pull({ ...options, ctx }),
     compact: (options = {}) => compact({ ...options, ctx }),
     compaction: () => auto?.running() ?? Promise.resolve(null),
+    compactionDue: () => compactionDue({ ctx }),
     verify: (options = {}) => verify({ ...options, ctx, fs }),
     ancestry: (id, options = {}) => ancestry({ ...options, ctx, id }),
     descendants: (id, options = {}) => descendants({ ...options, ctx, id }),

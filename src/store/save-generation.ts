@@ -3,7 +3,7 @@ import { assertRefName } from '../model/refname.js'
 import { savePhaseClock } from './save-phases.js'
 import { formatCommitMessage, parseCommitMessage } from '../model/commit-message.js'
 import { assertGenerationId, generationFileName, sidecarPath } from '../model/generation-id.js'
-import { serializePopulation, validatePopulation } from '../model/population.js'
+import { serializePopulationBytes, validatePopulation } from '../model/population.js'
 import { normalizeObjectives, OBJECTIVES_PATH, type ObjectivesInput } from '../model/objectives.js'
 import { normalizeScores, type ScoreSelector, type ScoresInput } from '../model/scores.js'
 import { SIDECAR_FORMAT_VERSION, type Sidecar } from '../model/sidecar.js'
@@ -126,7 +126,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   phase('scores, stats, meta')
   const lineage = prepareLineage(ctx, { lineage: options.lineage, population: individuals, generation })
   const verbatim = options.verbatim
-  const populationBytes = verbatim?.bytes ?? Buffer.from(serializePopulation(individuals, ctx.keyOrder, generation, { validated: true }))
+  const populationBytes = verbatim?.bytes ?? serializePopulationBytes(individuals, ctx.keyOrder, generation, { validated: true })
   phase('serialize')
   const file = generationFileName(generation)
   const metaPath = sidecarPath(generation)

@@ -1,6 +1,7 @@
 import type { Sidecar } from '../model/sidecar.js'
 import type { CommitWorkingFilesOptions, CommitWorkingFilesResult } from './commit-working-files.js'
 import type { CompactOptions, CompactResult } from './compact.js'
+import type { CompactionDue } from './compaction-due.js'
 import type { ResumePoint } from './history-types.js'
 import type { ImportGenerationsOptions, ImportResult } from './import-generations.js'
 import type { ReadOptions } from './load-generation.js'
@@ -139,6 +140,18 @@ export interface Store<T, TIn = T> extends StoreHistory<T>, StoreAnalysis<T> {
    * ```
    */
   compaction(): Promise<CompactResult | null>
+
+  /**
+   * Whether enough loose objects have gathered for a compaction to be worth it, judged from the
+   * repository (as `git gc --auto`), not from saves counted in this process: the CLI asks after
+   * every `evogit save` and starts `compact --auto` when it is due. See {@link compactionDue}.
+   *
+   * @example
+   * ```ts
+   * if ((await store.compactionDue()).due) await store.compact({ background: true })
+   * ```
+   */
+  compactionDue(): Promise<CompactionDue>
 
   /**
    * Re-reads and validates every generation and sidecar on every branch and reports leftovers of

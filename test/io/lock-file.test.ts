@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import * as nodeFs from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
@@ -114,5 +115,25 @@ describe('LockFile (git lockfile.c protocol)', () => {
     readOnly = false
     expect(await releaseUnreleasedLocks(dir)).toEqual([`${path}.lock`])
     expect(existsSync(`${path}.lock`)).toBe(false)
+  })
+
+  it('removes the locks it could not remove when the process exits normally', () => {
+    const dir = tempDir()
+    writeFileSync(`${dir}/file`, 'old')
+    // A child (the built library, as `npm test` builds it first) whose commit fails on a read-only
+    // disk (rename and unlink refused), then exits.
+    const script = `
+      import * as fs from 'node:fs/promises'
+      import { existsSync } from 'node:fs'
+      import { LockFile } from ${JSON.stringify(new URL('../../dist/src/io/lock-file.js', import.meta.url).href)}
+      const refuse = () => Promise.reject(Object.assign(new Error('EROFS'), { code: 'EROFS' }))
+      const lock = await LockFile.acquire({ ...fs, rename: refuse, unlink: refuse }, ${JSON.stringify(`${dir}/file`)}, { attempts: 0, delayMs: 1 })
+      await lock.commit('new', { sync: false }).catch(() => undefined)
+      console.log(existsSync(${JSON.stringify(`${dir}/file.lock`)}) ? 'left' : 'gone')
+    `
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+    expect(out.trim()).toBe('left') // still there while the child ran
+    expect(existsSync(`${dir}/file.lock`)).toBe(false) // removed at its exit
+    expect(readFileSync(`${dir}/file`, 'utf8')).toBe('old')
   })
 })

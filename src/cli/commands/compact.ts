@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process'
-import { cliEntry } from '../entry.js'
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
+import { startBackgroundCompaction } from '../background-compaction.js'
 import { InvalidArgumentError } from '../../errors/index.js'
 import { action, examples, type Cli } from '../runtime.js'
 
@@ -31,23 +30,23 @@ export function registerCompact(program: Command, cli: Cli): void {
     .option('--auto', 'compact in a background process and return at once')
     .option('--window <n>', 'objects compared in the delta search (default 10)', positiveInt('window'))
     .option('--depth <n>', 'longest delta chain (default 50)', positiveInt('depth'))
+    // What `--auto` (and `evogit save`, when a compaction is due) runs in the detached process.
+    .addOption(new Option('--in-background', 'run as a background compaction: lowest priority, one per store at a time').hideHelp())
     .addHelpText('after', examples('evogit compact', 'evogit compact --auto', 'evogit compact --full --window 500 --json'))
     .action(
-      action<[], { window?: number; depth?: number; full?: boolean; auto?: boolean }>(cli, async (ctx, _args, flags) => {
+      action<[], { window?: number; depth?: number; full?: boolean; auto?: boolean; inBackground?: boolean }>(cli, async (ctx, _args, flags) => {
         const store = await ctx.open()
         const tuning = [...(flags.window === undefined ? [] : ['--window', String(flags.window)]), ...(flags.depth === undefined ? [] : ['--depth', String(flags.depth)])]
         if (flags.auto) {
           if (flags.full) throw new InvalidArgumentError('--auto compacts incrementally; it cannot be combined with --full', { parameter: 'auto', expected: '--auto or --full', received: '--auto --full' })
-          // A detached process of its own: the caller (an engine, a save) never waits for it.
-          const main = cliEntry()
-          const child = spawn(process.execPath, [main, '--dir', ctx.globals.dir, 'compact', ...tuning], { detached: true, stdio: 'ignore', env: { ...process.env, ...ctx.io.env } })
-          child.unref()
-          return { json: { started: true, pid: child.pid ?? null }, text: `Compacting in the background (pid ${child.pid ?? '?'})\n` }
+          const pid = startBackgroundCompaction(ctx, tuning)
+          return { json: { started: true, pid }, text: `Compacting in the background (pid ${pid ?? '?'})\n` }
         }
         const result = await store.compact({
           ...(flags.window === undefined ? {} : { window: flags.window }),
           ...(flags.depth === undefined ? {} : { depth: flags.depth }),
           ...(flags.full ? { full: true } : {}),
+          ...(flags.inBackground ? { background: true } : {}),
         })
         const text = result.compacted
           ? `Compacted ${mib(result.before.bytes)} → ${mib(result.after.bytes)} in ${result.seconds.toFixed(1)} s (${result.gitVersion ?? 'git'})\n`

@@ -5,6 +5,7 @@ import { action, examples, type Cli } from '../runtime.js'
 import { formatScore, plural, shortCommit } from '../format/numbers.js'
 import { objectiveLabel, type ObjectiveSpec } from '../../model/objectives.js'
 import { objectiveFlag, objectivesOf } from '../objective-flags.js'
+import { startBackgroundCompaction } from '../background-compaction.js'
 
 interface SaveFlags {
   objective?: [string, ObjectiveSpec][]
@@ -46,6 +47,16 @@ export function registerSave(program: Command, cli: Cli): void {
           overwrite: flags.overwrite === true,
           ...(flags.branch === undefined ? {} : { branch: flags.branch }),
         })
+        // An engine that runs `evogit save` once per generation is a new process each time, so
+        // `autoCompact`'s count of saves never fills up; the repository says when it is time.
+        // The generation is committed by now: nothing here may turn the save into a failure.
+        let compaction: number | null = null
+        const warnings = [...saved.warnings]
+        try {
+          if ((await store.compactionDue()).due) compaction = startBackgroundCompaction(ctx)
+        } catch (err) {
+          warnings.push(`could not start a background compaction: ${(err as Error).message}`)
+        }
         const primary = saved.primary
         const s = primary === null ? undefined : saved.stats[primary]
         const label = primary === null || s === undefined ? '' : primary === 'score' && s.direction === 'max' ? '' : `${objectiveLabel(primary, s.direction)} `
@@ -53,8 +64,11 @@ export function registerSave(program: Command, cli: Cli): void {
         const scoreText = s ? `best ${label}${formatScore(s.best)}, mean ${formatScore(s.mean)}, ${failed}` : ''
         const text =
           `Saved generation ${saved.generation} on ${saved.branch} (${shortCommit(saved.commit)}): ${scoreText}${plural(saved.populationSize, 'individual')}` +
-          (saved.overwritten ? ' — replaced the previous version, which stays in history' : '')
-        return { json: saved, text }
+          (saved.overwritten ? ' — replaced the previous version, which stays in history' : '') +
+          (compaction === null ? '' : `\nCompacting in the background (pid ${compaction}): enough loose objects have gathered`) +
+          warnings.slice(saved.warnings.length).map((w) => `\nwarning: ${w}`).join('')
+        const json = { ...saved, warnings, ...(compaction === null ? {} : { compaction: { started: true, pid: compaction } }) }
+        return { json, text }
       }),
     )
 }
