@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from '../errors/index.js'
+import type { CommitData } from '../git/format.js'
+import type { GenerationCommitInfo } from '../model/commit-message.js'
 import { fromGitTime } from '../model/time.js'
 import { resolveRef, type StoreContext } from './context.js'
 import { walkFirstParent } from './history.js'
@@ -39,17 +41,22 @@ export async function log(options: LogCall): Promise<LogEntry[]> {
   await walkFirstParent(ctx, commit, ({ oid, commit: c, info }) => {
     if (!info || seen.has(info.generation)) return true
     seen.add(info.generation)
-    out.push({
-      commit: oid,
-      time: fromGitTime(c.committer.timestamp),
-      generation: info.generation,
-      populationSize: info.populationSize,
-      stats: info.stats,
-      primary: info.primary,
-      pareto: info.pareto,
-      subject: c.message.split('\n', 1)[0] ?? '',
-    })
+    out.push(logEntryOf(oid, c, info))
     return limit === undefined || out.length < limit
   })
   return out
+}
+
+/** The log entry of one generation commit, shared with the report's own walk so both read a commit alike. */
+export function logEntryOf(oid: string, c: CommitData, info: GenerationCommitInfo): LogEntry {
+  return {
+    commit: oid,
+    time: fromGitTime(c.committer.timestamp),
+    generation: info.generation,
+    populationSize: info.populationSize,
+    stats: info.stats,
+    primary: info.primary,
+    pareto: info.pareto,
+    subject: c.message.split('\n', 1)[0] ?? '',
+  }
 }

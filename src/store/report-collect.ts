@@ -13,6 +13,7 @@ import {
   type GenerationsTable,
   type ObjectiveInfo,
   type ReportModel,
+  type SettingsChange,
   type TrajectoryPoint,
 } from '../report/model.js'
 import { evenSample, MAX_CHART_POINTS, MAX_TABLE_ROWS, THINNING_RULE, thinRows, thinTrajectory } from '../report/thin.js'
@@ -21,13 +22,12 @@ import type { BranchSummary, LogEntry } from './history-types.js'
 import { loadGeneration } from './load-generation.js'
 import { loadMetadata } from './load-metadata.js'
 import { compare } from './compare.js'
-import { log } from './log.js'
-import { forkPoints, type RefLine } from './report-forks.js'
+import { forkPoints } from './report-forks.js'
 import { comparisonRows } from './report-sources/compare.js'
 import { objectiveDirections } from './report-sources/directions.js'
 import { lineageOf, type LineageInput } from './report-sources/lineage.js'
 import { PARETO_SAMPLES, paretoFromStore, paretoObjectives, type ParetoInput } from './report-sources/pareto.js'
-import { settingsChangesOf } from './report-sources/settings.js'
+import { walkLine, type WalkedLine } from './report-walk.js'
 
 /** Options of {@link collectReport}. */
 export interface CollectReportOptions {
@@ -45,6 +45,8 @@ interface Line {
   name: string
   summary: BranchSummary | null
   entries: LogEntry[]
+  /** The settings changes its commits' trailers name, by commit. */
+  settings: ReadonlyMap<string, SettingsChange[]>
 }
 
 /**
@@ -58,12 +60,12 @@ export async function collectReport(options: CollectReportOptions): Promise<Repo
   const diversitySamples = options.diversitySamples ?? 12
   const refs = options.refs && options.refs.length > 0 ? [...options.refs] : (await ctx.repo.refs.list('refs/heads/')).map((r) => r.slice('refs/heads/'.length)).sort()
   const notes: string[] = []
-  const read: RefLine[] = []
-  for (const ref of refs) read.push({ name: ref, entries: (await log({ ctx, ref })).reverse() })
+  const read: WalkedLine[] = []
+  for (const ref of refs) read.push(await walkLine(ctx, ref))
   const summaries = await forkPoints(ctx, read)
   const lines: Line[] = read.map((l) => {
     const summary = summaries.get(l.name) ?? null
-    return { name: l.name, summary, entries: ownEntries(l.entries, summary) }
+    return { name: l.name, summary, entries: ownEntries(l.entries, summary), settings: l.settings }
   })
   const names = lines.map((l) => l.name)
   const base = {
@@ -111,7 +113,7 @@ export async function collectReport(options: CollectReportOptions): Promise<Repo
     const own = line.entries.filter((e) => e.commit !== fork?.commit)
     const first = own[0] ?? null
     const changes: BranchNode['settingsChanges'] = []
-    for (const e of own) changes.push(...settingsChangesOf((await ctx.repo.readCommit(e.commit)).message, e.generation))
+    for (const e of own) changes.push(...(line.settings.get(e.commit) ?? []))
     const source: BranchNode['settingsSource'] = fork && first ? 'trailer' : 'none'
     const primaryInfo = objectives.find((o) => o.name === primary)
     let best: BranchNode['best'] = null
@@ -138,26 +140,25 @@ export async function collectReport(options: CollectReportOptions): Promise<Repo
   // 4. Pareto, from the fronts the sidecars recorded and the hypervolume in the trailers.
   const pair = paretoObjectives(objectives, [...tips.values()])
   let pareto: ReportModel['pareto'] = absent(objectives.length < 2 ? `Pareto fronts need two objectives; this store records ${objectives.length === 0 ? 'none' : `only ${objectives[0]!.name}`}.` : 'no latest generation has a Pareto front recorded in its sidecar.')
-  if (pair) {
-    const inputs: ParetoInput[] = []
-    for (const line of lines) {
-      const sidecars: { generation: number; sidecar: Sidecar }[] = []
-      for (const i of evenSample(line.entries.length, PARETO_SAMPLES)) {
-        const e = line.entries[i]!
-        const sidecar = i === line.entries.length - 1 ? tips.get(line.name) : await loadMetadata({ ctx, generation: e.generation, ref: e.commit })
-        if (sidecar) sidecars.push({ generation: e.generation, sidecar })
-      }
-      inputs.push({ branch: line.name, entries: line.entries, sidecars })
-    }
-    const data = paretoFromStore(pair, inputs)
-    if (data) pareto = present(data)
-  }
+  const paretoInputs: ParetoInput[] = []
 
   // 6 and 7. Diversity and individual-level diffs at sampled generations; generation rows from trailers.
   const diversity: DiversityData['branches'] = []
   const tables: GenerationsTable[] = []
   const lineageInputs: LineageInput[] = []
   for (const line of lines) {
+    // One line's sampled sidecars (view 4) and populations are read together: they sit at the
+    // same commits, whose root trees are then resolved once and found in the tree cache, which
+    // holds one line's sampled trees but not every line's.
+    if (pair) {
+      const sidecars: { generation: number; sidecar: Sidecar }[] = []
+      for (const i of evenSample(line.entries.length, PARETO_SAMPLES)) {
+        const e = line.entries[i]!
+        const sidecar = i === line.entries.length - 1 ? tips.get(line.name) : await loadMetadata({ ctx, generation: e.generation, ref: e.commit })
+        if (sidecar) sidecars.push({ generation: e.generation, sidecar })
+      }
+      paretoInputs.push({ branch: line.name, entries: line.entries, sidecars })
+    }
     const sampled = new Map<number, { added: number; removed: number; changed: number; unchanged: number }>()
     const points = []
     const cache = new Map<string, unknown[]>()
@@ -194,6 +195,10 @@ export async function collectReport(options: CollectReportOptions): Promise<Repo
     tables.push({ branch: line.name, rows: thinRows(rows, MAX_TABLE_ROWS), total: rows.length })
     const last = line.entries.at(-1)
     if (last) lineageInputs.push({ branch: line.name, ref: line.name, generation: last.generation, sidecar: tips.get(line.name) ?? null })
+  }
+  if (pair) {
+    const data = paretoFromStore(pair, paretoInputs)
+    if (data) pareto = present(data)
   }
   const lineage = await lineageOf(ctx, lineageInputs)
   const hasScores = objectives.length > 0
