@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
-import { deflateSync, inflateSync } from 'node:zlib'
+import { deflateSync } from 'node:zlib'
 import { CorruptObjectError } from '../errors/index.js'
 import { fsyncPath, writeFileAtomic } from '../io/atomic.js'
 import { errnoOf, ioError, isNotFound, nodeStoreFs, type StoreFs } from '../io/fs.js'
 import { deflateObject } from './deflate.js'
 import { isoGit } from './isomorphic.js'
+import { inflateLoose, readSmallFileSync } from './loose-read.js'
 import type { GitObject, IsoFs, ObjectType } from './object-types.js'
 import { PackReader, UnsupportedPackError } from './pack.js'
 
@@ -205,7 +205,7 @@ export class ObjectDatabase {
     const raw = await this.readLoose(path)
     if (raw !== null) {
       try {
-        return parseLoose(inflateSync(raw, { chunkSize: inflateChunkSize(raw.length) }), oid)
+        return inflateLoose(raw, oid)
       } catch (err) {
         // A damaged loose copy may have an intact packed twin; try that before giving up.
         const packed = await this.readPacked(oid).catch(() => null)
@@ -259,44 +259,4 @@ export class ObjectDatabase {
       throw new CorruptObjectError(`object ${oid} could not be read from a pack: ${(err as Error).message}`, { oid, reason: (err as Error).message })
     }
   }
-}
-
-/**
- * zlib's output chunk for an object of `compressed` bytes: about four times its size, at least
- * 1 KiB and at most 64 KiB. The default (16 KiB) makes inflating a commit of a few hundred bytes
- * twice as slow as it need be, which a walk of ten thousand commits feels; big blobs get fewer,
- * larger chunks.
- */
-function inflateChunkSize(compressed: number): number {
-  return Math.min(64 << 10, Math.max(1024, 2 ** Math.ceil(Math.log2(compressed * 4))))
-}
-
-/** Shared by every synchronous loose read; what is read is copied out before anything else runs. */
-const scratch = Buffer.allocUnsafe(64 << 10)
-
-/**
- * A file's bytes, read with one open, one read and one close: commits, trees and sidecars fit in
- * {@link scratch}, so the fstat and the fresh buffer `readFileSync` spends on each are saved (a
- * walk of ten thousand commits pays them ten thousand times). Larger files take `readFileSync`.
- */
-function readSmallFileSync(path: string): Buffer {
-  const fd = openSync(path, 'r')
-  let length = 0
-  try {
-    for (let n = -1; n !== 0 && length < scratch.length; length += n) n = readSync(fd, scratch, length, scratch.length - length, length)
-  } finally {
-    closeSync(fd)
-  }
-  return length < scratch.length ? Buffer.from(scratch.subarray(0, length)) : readFileSync(path)
-}
-
-function parseLoose(inflated: Buffer, oid: string): GitObject {
-  const nul = inflated.indexOf(0)
-  const space = inflated.indexOf(0x20)
-  if (nul < 0 || space < 0 || space > nul) throw new Error(`object ${oid} has no header`)
-  const type = inflated.toString('latin1', 0, space) as ObjectType
-  const size = Number(inflated.toString('latin1', space + 1, nul))
-  const content = inflated.subarray(nul + 1)
-  if (content.length !== size) throw new Error(`object ${oid} is truncated (${content.length} of ${size} bytes)`)
-  return { type, content }
 }

@@ -61,20 +61,59 @@ export function formatCommitMessage(info: Omit<GenerationCommitInfo, 'primary' |
 /**
  * The trailer block of a commit message, as git reads it: the last paragraph, when every line
  * of it is `Key: value`. Later keys win when a key repeats.
+ *
+ * Written as index scans rather than `replace(/\s+$/)`, a regex split into paragraphs and a regex
+ * per line: compare and log call this once per commit, ten thousand times for 20 experiments of
+ * 1000 generations, and the regexes were a tenth of compare's time. It splits exactly as
+ * `message.replace(/\s+$/, '').split(/\n[ \t]*\n/)` and reads each line exactly as
+ * `/^([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*)$/` would (a property test holds it to that).
  */
 export function parseTrailers(message: string): Map<string, string> {
-  const paragraphs = message.replace(/\s+$/, '').split(/\n[ \t]*\n/)
   const out = new Map<string, string>()
-  if (paragraphs.length < 2) return out
-  const last = paragraphs[paragraphs.length - 1]!.split('\n')
+  let end = message.length
+  while (end > 0 && WHITESPACE.test(message[end - 1]!)) end--
+  // Where the last paragraph starts: after the last blank-line separator a left-to-right split meets.
+  let start = -1
+  for (let i = message.indexOf('\n'); i >= 0 && i < end; i = message.indexOf('\n', i + 1)) {
+    let j = i + 1
+    while (j < end && (message.charCodeAt(j) === 0x20 || message.charCodeAt(j) === 0x09)) j++
+    if (j < end && message.charCodeAt(j) === 0x0a) {
+      start = j + 1
+      i = j
+    }
+  }
+  if (start < 0) return out
   const parsed: [string, string][] = []
-  for (const line of last) {
-    const match = /^([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*)$/.exec(line)
-    if (!match) return out
-    parsed.push([match[1]!, match[2]!.trim()])
+  for (let lineStart = start; lineStart <= end; ) {
+    let lineEnd = message.indexOf('\n', lineStart)
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end
+    const colon = trailerKeyEnd(message, lineStart, lineEnd)
+    if (colon < 0) return out
+    const value = message.slice(colon + 1, lineEnd)
+    // `.` stops at these, so a line holding one is no trailer line.
+    if (value.includes('\r') || value.includes('\u2028') || value.includes('\u2029')) return out
+    parsed.push([message.slice(lineStart, colon), value.trim()])
+    lineStart = lineEnd + 1
   }
   for (const [k, v] of parsed) out.set(k, v)
   return out
+}
+
+const WHITESPACE = /\s/
+
+/** The index of the `:` ending a trailer key that starts the line at `from`, or -1 when the line starts with none. */
+function trailerKeyEnd(text: string, from: number, to: number): number {
+  if (from >= to || !isAlnum(text.charCodeAt(from))) return -1
+  for (let i = from + 1; i < to; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x3a) return i
+    if (c !== 0x2d && !isAlnum(c)) return -1
+  }
+  return -1
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
 }
 
 /** Reads a generation commit's trailers; `null` for commits that did not save a generation. */

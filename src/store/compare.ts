@@ -6,7 +6,10 @@ import { isValidRefName } from '../model/refname.js'
 import { resolveRef, type StoreContext } from './context.js'
 import { readCompareLines } from './compare-lines.js'
 import { readForks } from './history.js'
-import { sidecarAt } from './load-metadata.js'
+import { parseSidecar } from './load-metadata.js'
+import { rawEntryAt } from '../git/tree-lookup.js'
+import { sidecarPath } from '../model/generation-id.js'
+import type { Sidecar } from '../model/sidecar.js'
 import { toComparableJson } from '../model/lossless-json.js'
 
 /** Options of `store.compare`. */
@@ -76,7 +79,7 @@ export async function compare(options: CompareCall): Promise<CompareResult> {
     }
     lines.set(row.name, line)
     const latest = points.reduce<number | null>((m, p) => (m === null || p.generation > m ? p.generation : m), null)
-    const sidecar = latest === null ? null : await sidecarAt(ctx, row.commit, latest).catch(() => null)
+    const sidecar = latest === null ? null : await rowSidecar(ctx, row.commit, latest).catch(() => null)
     sources.push({ ...row, forkedFrom: null, points, meta: toComparableJson(sidecar?.meta ?? null) })
   }
   const rootLine = new Set(lines.get(root) ?? [])
@@ -116,6 +119,19 @@ function nearestMeeting(name: string, line: readonly string[], lines: ReadonlyMa
   }
   if (!best) return null
   return { branch: best.branch, generation: infos.get(best.commit)?.generation ?? null, commit: best.commit }
+}
+
+/**
+ * The sidecar of a row's latest generation, as `sidecarAt` reads it, but looked up by name in
+ * the raw trees (see {@link rawEntryAt}): each row has its own root tree of one entry per
+ * generation, read for this one file and never again, so decoding and caching it is waste.
+ */
+async function rowSidecar(ctx: StoreContext, commit: string, generation: number): Promise<Sidecar | null> {
+  const file = sidecarPath(generation)
+  const { tree } = await ctx.repo.readCommit(commit)
+  const entry = await rawEntryAt(ctx.repo.objects, tree, file)
+  if (!entry || entry.mode === '40000') return null
+  return parseSidecar(await ctx.repo.objects.readTyped(entry.oid, 'blob'), { generation, commit, file })
 }
 
 const KINDS: readonly [string, RowKind][] = [

@@ -51,8 +51,12 @@ export async function loadMetadata(options: LoadMetadataCall): Promise<Sidecar |
 export async function sidecarAt(ctx: StoreContext, commit: string, generation: number, numbers: 'exact' | 'lossless' = 'exact'): Promise<Sidecar | null> {
   const file = sidecarPath(generation)
   const bytes = await readFileAt(ctx, commit, file)
-  if (bytes === null) return null
-  const where = { generation, commit, file }
+  return bytes === null ? null : parseSidecar(bytes, { generation, commit, file }, numbers)
+}
+
+/** A sidecar's bytes, parsed, upgraded and validated as {@link sidecarAt} returns them; `where` names them in errors. */
+export function parseSidecar(bytes: Buffer, where: { generation: number; commit: string; file: string }, numbers: 'exact' | 'lossless' = 'exact'): Sidecar {
+  const { commit, file } = where
   const result = sidecarSchema.safeParse(upgradeSidecar(parseStoredJsonExact(bytes, where, 'exact')))
   if (!result.success) {
     const issue = result.error.issues[0]
