@@ -35,7 +35,6 @@ const CACHE_BYTES = 8 << 20
  */
 const CHECKPOINT = 8
 
-
 export { applyDelta, UnsupportedPackError }
 
 /** The packs of one repository, with a bounded cache of resolved objects. */
@@ -64,10 +63,10 @@ export class PackReader {
    * what lets a reader try the packs before the loose objects.
    */
   async read(oid: string, rescan = true): Promise<GitObject | null> {
-    let found = this.find(await this.loadPacks(), oid)
+    let found = findInPacks(await this.loadPacks(), oid)
     if (!found && rescan && (await this.packsChanged())) {
       this.forget()
-      found = this.find(await this.loadPacks(), oid)
+      found = findInPacks(await this.loadPacks(), oid)
     }
     if (!found) return null
     try {
@@ -76,7 +75,7 @@ export class PackReader {
       if (!isNotFound(err) && !isNotFound((err as { cause?: unknown }).cause)) throw err
       // The pack was deleted under us (a concurrent repack): list the packs again, once.
       this.forget()
-      const again = this.find(await this.loadPacks(), oid)
+      const again = findInPacks(await this.loadPacks(), oid)
       return again ? this.readAt(again.pack, again.offset) : null
     }
   }
@@ -94,11 +93,6 @@ export class PackReader {
     return names.length !== loaded.length || names.some((n, i) => n !== loaded[i])
   }
 
-  private find(packs: PackIndex[], oid: string): { pack: PackIndex; offset: number } | null {
-    return findInPacks(packs, oid)
-  }
-
-
   private async loadPacks(): Promise<PackIndex[]> {
     if (this.packs) return this.packs
     const dir = `${this.gitdir}/objects/pack`
@@ -113,15 +107,10 @@ export class PackReader {
     for (const name of names.filter((n) => n.endsWith('.idx')).sort()) {
       const base = name.slice(0, -4)
       if (!names.includes(`${base}.pack`)) continue
-      packs.push(await this.loadIndex(`${dir}/${name}`, `${dir}/${base}.pack`))
+      packs.push(await loadPackIndex(this.fs, `${dir}/${name}`, `${dir}/${base}.pack`, IN_MEMORY_LIMIT))
     }
     return (this.packs = packs)
   }
-
-  private loadIndex(idxPath: string, packPath: string): Promise<PackIndex> {
-    return loadPackIndex(this.fs, idxPath, packPath, IN_MEMORY_LIMIT)
-  }
-
 
   /** The bytes of the entry at `offset` (header and compressed data). */
   private async entryBytes(pack: PackIndex, offset: number): Promise<Buffer> {
@@ -184,7 +173,7 @@ export class PackReader {
       if (type === REF_DELTA) {
         const baseOid = entry.toString('hex', p, p + 20)
         chain.push(inflate(entry.subarray(p + 20), size))
-        const inPack = this.find([pack], baseOid)
+        const inPack = findInPacks([pack], baseOid)
         if (inPack) {
           at = inPack.offset
           continue
