@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors/index.js'
 import { nativeGitVersion, type ObjectStoreSize } from '../git/compact.js'
-import { asOnlyCompaction } from './compaction-claim.js'
+import { asOnlyCompaction } from './compaction-lock.js'
 import { readRecord, writeRecord } from './compaction-record.js'
 import type { StoreContext } from './context.js'
 
@@ -96,7 +96,7 @@ export async function compact(options: CompactStoreOptions): Promise<CompactResu
     throw new InvalidArgumentError('`gitBinary` must be a non-empty string', { parameter: 'gitBinary', expected: 'a path or command name', received: typeof gitBinary })
   }
   if (options.background !== true) return compactNow(ctx, { window, depth, maxPackSize, gitBinary, full, background: false })
-  // Background compactions run one at a time, across processes (see compaction-claim.ts).
+  // Background compactions run one at a time, across processes (see compaction-lock.ts).
   const only = await asOnlyCompaction(ctx, () => compactNow(ctx, { window, depth, maxPackSize, gitBinary, full, background: true }))
   if (only.ran) return only.value
   const size = await ctx.repo.objectStoreSize()

@@ -1,6 +1,6 @@
 import { DEFAULT_AUTO_COMPACT_EVERY } from './auto-compact.js'
 import { nativeGitVersion } from '../git/compact.js'
-import { compactionRunning } from './compaction-claim.js'
+import { compactionRunning } from './compaction-lock.js'
 import { readRecord } from './compaction-record.js'
 import type { StoreContext } from './context.js'
 
