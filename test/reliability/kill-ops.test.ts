@@ -34,6 +34,8 @@ interface Tally {
   journalLeft: number
   gitLockLeft: number
   waitedForStale: number
+  /** The kill window at the end, after any widening. */
+  windowMs: number
 }
 
 /** Saves generations 0..3 on main and 2..3 on `alt` (forked at 1), as every suite's starting point. */
@@ -111,9 +113,12 @@ async function expectIntact(dir: string, acked: Set<string>, tally: Tally, k: nu
  * (after a random delay of up to `windowMs`), sometimes while it is still opening the store.
  */
 async function killLoop(op: string, dir: string, windowMs: number, seed: number, acked: Set<string>): Promise<Tally> {
-  const tally: Tally = { kills: 0, early: 0, opsDone: 0, savesDone: 0, interruptedOps: 0, lockLeft: 0, tempLeft: 0, journalLeft: 0, gitLockLeft: 0, waitedForStale: 0 }
+  const tally: Tally = { kills: 0, early: 0, opsDone: 0, savesDone: 0, interruptedOps: 0, lockLeft: 0, tempLeft: 0, journalLeft: 0, gitLockLeft: 0, waitedForStale: 0, windowMs }
   let state = seed
   const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  // On a loaded machine one operation can outlast the whole window, and then no kill would ever
+  // land after a finished operation; the window widens until some do, up to 8 times its start.
+  let window = windowMs
   for (let k = 0; k < KILLS; k++) {
     const writer = startWriter([dir, op, String(seed * 1000 + k)], { script: OP_WRITER, group: op === 'compact' })
     if (random() < 0.1) {
@@ -121,7 +126,7 @@ async function killLoop(op: string, dir: string, windowMs: number, seed: number,
       await Promise.race([sleep(100 + random() * 300), writer.exited])
     } else {
       await writer.waitFor('ready')
-      await Promise.race([sleep(random() * windowMs), writer.exited])
+      await Promise.race([sleep(random() * window), writer.exited])
     }
     writer.kill()
     const exit = await writer.exited
@@ -139,6 +144,7 @@ async function killLoop(op: string, dir: string, windowMs: number, seed: number,
       }
     }
     if ((writer.lines.at(-1) ?? '').startsWith('op ')) tally.interruptedOps++
+    if (tally.opsDone === 0) tally.windowMs = window = Math.min(window * 1.5, windowMs * 8)
     await expectIntact(dir, acked, tally, k)
   }
   return tally
