@@ -14,10 +14,18 @@ export interface PackIndex {
   name: string
   packPath: string
   fanout: Uint32Array
-  oids: Buffer
+  /**
+   * The sorted object ids, five big-endian 32-bit words each: a lookup compares numbers, where
+   * comparing 20-byte slices through `Buffer.compare` was a tenth of compare's time.
+   */
+  words: Uint32Array
   offsets: Float64Array
-  /** Every entry's offset, ascending: an entry ends where the next one starts. */
-  sortedOffsets: Float64Array
+  /**
+   * Every entry's offset, ascending (an entry ends where the next one starts), for packs read
+   * entry by entry; `null` for a pack held in memory, whose entries are read to their zlib
+   * stream's end and need no sorting of ~30 000 offsets on every open.
+   */
+  sortedOffsets: Float64Array | null
   packSize: number
   data: Buffer | null
 }
@@ -50,25 +58,41 @@ export async function loadPackIndex(fs: StoreFs, idxPath: string, packPath: stri
       offsets[i] = idx.readUInt32BE(at) * 2 ** 32 + idx.readUInt32BE(at + 4)
     } else offsets[i] = small
   }
-  const sortedOffsets = Float64Array.from(offsets).sort()
+  const words = new Uint32Array(count * 5)
+  for (let i = 0; i < words.length; i++) words[i] = idx.readUInt32BE(oidsStart + i * 4)
   const data = packSize <= inMemoryLimit ? await fs.readFile(packPath).catch((err: unknown) => Promise.reject(ioError(err, packPath, 'read'))) : null
-  return { name: idxPath, packPath, fanout, oids: Buffer.from(idx.subarray(oidsStart, oidsStart + count * 20)), offsets, sortedOffsets, packSize, data }
+  const sortedOffsets = data ? null : Float64Array.from(offsets).sort()
+  return { name: idxPath, packPath, fanout, words, offsets, sortedOffsets, packSize, data }
 }
+
+/** Where a looked-up id is written as bytes, to be read back as words (lookups never overlap). */
+const key = Buffer.alloc(20)
 
 /** Where `oid` is: the first pack (in order) whose index lists it, and its offset there. */
 export function findInPacks(packs: readonly PackIndex[], oid: string): { pack: PackIndex; offset: number } | null {
-  const key = Buffer.from(oid, 'hex')
-  if (key.length !== 20) return null
-  const first = key[0]!
+  if (oid.length !== 40 || key.write(oid, 'hex') !== 20) return null
+  const w0 = key.readUInt32BE(0)
+  const w1 = key.readUInt32BE(4)
+  const w2 = key.readUInt32BE(8)
+  const w3 = key.readUInt32BE(12)
+  const w4 = key.readUInt32BE(16)
+  const first = w0 >>> 24
   for (const pack of packs) {
+    const words = pack.words
     let lo = first === 0 ? 0 : pack.fanout[first - 1]!
     let hi = pack.fanout[first]! - 1
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1
-      const cmp = pack.oids.compare(key, 0, 20, mid * 20, mid * 20 + 20)
-      if (cmp === 0) return { pack, offset: pack.offsets[mid]! }
-      if (cmp > 0) hi = mid - 1
-      else lo = mid + 1
+      const at = mid * 5
+      // Which way the id lies from entry `mid`: the first word that differs decides.
+      let diff = w0 - words[at]!
+      if (diff === 0) diff = w1 - words[at + 1]!
+      if (diff === 0) diff = w2 - words[at + 2]!
+      if (diff === 0) diff = w3 - words[at + 3]!
+      if (diff === 0) diff = w4 - words[at + 4]!
+      if (diff === 0) return { pack, offset: pack.offsets[mid]! }
+      if (diff > 0) lo = mid + 1
+      else hi = mid - 1
     }
   }
   return null
