@@ -147,7 +147,10 @@ export class WriteLock {
     const compromised = { value: false }
     let release: () => void
     try {
-      release = lockfile.lockSync(this.gitdir, {
+      // proper-lockfile keeps its held locks in one map keyed by this first argument, so it must
+      // be the lock's own path: keyed by the gitdir, a background compaction's lock and the write
+      // lock it takes inside shared one entry, and the first release crashed the other's refresh.
+      release = lockfile.lockSync(this.lockDir, {
         lockfilePath: this.lockDir,
         realpath: false,
         stale: NEVER_STALE,
