@@ -4,10 +4,10 @@ import { groupComparison, type CompareGroup } from '../model/compare-group.js'
 import { RefNotFoundError } from '../errors/index.js'
 import { isValidRefName } from '../model/refname.js'
 import { resolveRef, type StoreContext } from './context.js'
-import { readCompareLines } from './compare-lines.js'
+import { readCompareLines, type KnownCommit } from './compare-lines.js'
 import { readForks } from './history.js'
 import { parseSidecar } from './load-metadata.js'
-import { rawEntryAt } from '../git/tree-lookup.js'
+import { readFileAt } from './read-helpers.js'
 import { sidecarPath } from '../model/generation-id.js'
 import type { Sidecar } from '../model/sidecar.js'
 import { toComparableJson } from '../model/lossless-json.js'
@@ -32,6 +32,8 @@ export interface CompareOptions {
 /** The arguments of {@link compare}: its options plus the store and the positional arguments. */
 export interface CompareCall extends CompareOptions {
   ctx: StoreContext
+  /** Commits the caller has already read, so they are not read again (the report's walks). */
+  known?: ReadonlyMap<string, KnownCommit>
 }
 
 /** A comparison, plus the groups when `groupBy` was given. */
@@ -62,7 +64,7 @@ export async function compare(options: CompareCall): Promise<CompareResult> {
   const rows = await rowRefs(ctx, options.refs)
   const forks = await readForks(ctx)
   const root = (await ctx.repo.getConfig('evogit.rootBranch')) ?? 'main'
-  const { lines: walked, infos } = await readCompareLines(ctx, rows.map((row) => row.commit))
+  const { lines: walked, infos } = await readCompareLines(ctx, rows.map((row) => row.commit), options.known)
   const lines = new Map<string, string[]>()
   const sources: CompareSource[] = []
   for (const [i, row] of rows.entries()) {
@@ -121,17 +123,11 @@ function nearestMeeting(name: string, line: readonly string[], lines: ReadonlyMa
   return { branch: best.branch, generation: infos.get(best.commit)?.generation ?? null, commit: best.commit }
 }
 
-/**
- * The sidecar of a row's latest generation, as `sidecarAt` reads it, but looked up by name in
- * the raw trees (see {@link rawEntryAt}): each row has its own root tree of one entry per
- * generation, read for this one file and never again, so decoding and caching it is waste.
- */
+/** The sidecar of a row's latest generation, as `sidecarAt` reads it. */
 async function rowSidecar(ctx: StoreContext, commit: string, generation: number): Promise<Sidecar | null> {
   const file = sidecarPath(generation)
-  const { tree } = await ctx.repo.readCommit(commit)
-  const entry = await rawEntryAt(ctx.repo.objects, tree, file)
-  if (!entry || entry.mode === '40000') return null
-  return parseSidecar(await ctx.repo.objects.readTyped(entry.oid, 'blob'), { generation, commit, file })
+  const bytes = await readFileAt(ctx, commit, file)
+  return bytes === null ? null : parseSidecar(bytes, { generation, commit, file })
 }
 
 const KINDS: readonly [string, RowKind][] = [
