@@ -1,6 +1,12 @@
 import { parseCommitMessage, type GenerationCommitInfo } from '../model/commit-message.js'
 import type { StoreContext } from './context.js'
 
+/** What a walk already learnt of a commit: its first parent and its trailers. */
+export interface KnownCommit {
+  parent: string | undefined
+  info: GenerationCommitInfo | null
+}
+
 /** Every row's first-parent line, newest first, and what each commit on them says about itself. */
 export interface CompareLines {
   /** One line per tip asked for, in the same order. */
@@ -15,8 +21,11 @@ export interface CompareLines {
  * branches forked halfway through 1000 generations hold 10 500 commits, not 20 000): a walk stops
  * at the first commit an earlier walk met and takes the rest of its line from there. That is the
  * line a full walk would find, since a commit's first parent never changes.
+ *
+ * `known` holds commits a caller has already read (the report walks every line before it
+ * compares them); they are not read again.
  */
-export async function readCompareLines(ctx: StoreContext, tips: readonly string[]): Promise<CompareLines> {
+export async function readCompareLines(ctx: StoreContext, tips: readonly string[], known?: ReadonlyMap<string, KnownCommit>): Promise<CompareLines> {
   const infos = new Map<string, GenerationCommitInfo | null>()
   // Where each commit met so far sits: its line and index, so `line.slice(index)` is its own line.
   const where = new Map<string, { line: string[]; index: number }>()
@@ -33,6 +42,12 @@ export async function readCompareLines(ctx: StoreContext, tips: readonly string[
       }
       where.set(oid, { line, index: line.length })
       line.push(oid)
+      const seen: KnownCommit | undefined = known?.get(oid)
+      if (seen) {
+        infos.set(oid, seen.info)
+        oid = seen.parent
+        continue
+      }
       const commit = await ctx.repo.readCommitLink(oid)
       infos.set(oid, parseCommitMessage(commit.message))
       oid = commit.parents[0]

@@ -22,6 +22,7 @@ import type { BranchSummary, LogEntry } from './history-types.js'
 import { loadGeneration } from './load-generation.js'
 import { loadMetadata } from './load-metadata.js'
 import { compare } from './compare.js'
+import type { KnownCommit } from './compare-lines.js'
 import { forkPoints } from './report-forks.js'
 import { comparisonRows } from './report-sources/compare.js'
 import { objectiveDirections } from './report-sources/directions.js'
@@ -61,7 +62,8 @@ export async function collectReport(options: CollectReportOptions): Promise<Repo
   const refs = options.refs && options.refs.length > 0 ? [...options.refs] : (await ctx.repo.refs.list('refs/heads/')).map((r) => r.slice('refs/heads/'.length)).sort()
   const notes: string[] = []
   const read: WalkedLine[] = []
-  for (const ref of refs) read.push(await walkLine(ctx, ref))
+  const known = new Map<string, KnownCommit>()
+  for (const ref of refs) read.push(await walkLine(ctx, ref, known))
   const summaries = await forkPoints(ctx, read)
   const lines: Line[] = read.map((l) => {
     const summary = summaries.get(l.name) ?? null
@@ -209,7 +211,7 @@ export async function collectReport(options: CollectReportOptions): Promise<Repo
     notes,
     trajectories: hasScores ? present(trajectoriesData) : absent(noScores),
     branchTree: present(nodes),
-    comparison: present(comparisonRows(await compare({ ctx, refs }))),
+    comparison: present(comparisonRows(await compare({ ctx, refs, known }))),
     pareto,
     lineage: lineage
       ? present(lineage)

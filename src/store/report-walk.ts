@@ -4,6 +4,7 @@ import { resolveRef, type StoreContext } from './context.js'
 import { walkFirstParent } from './history.js'
 import type { LogEntry } from './history-types.js'
 import { logEntryOf } from './log.js'
+import type { KnownCommit } from './compare-lines.js'
 import { settingsChangesOf } from './report-sources/settings.js'
 
 /** One ref's line as the report reads it: `log`'s entries, oldest first, and the settings each commit says it changed. */
@@ -19,8 +20,9 @@ export interface WalkedLine {
  * settings changes of each commit on it. The branch tree needs those trailers, and reading them
  * from the commits a second time cost the report of 10 × 1000 generations ten thousand commit
  * reads again (the commit cache holds fewer than that), and about 10 MB of peak memory.
+ * Each commit's first parent and trailers go into `known`, so the comparison need not read them.
  */
-export async function walkLine(ctx: StoreContext, ref: string): Promise<WalkedLine> {
+export async function walkLine(ctx: StoreContext, ref: string, known?: Map<string, KnownCommit>): Promise<WalkedLine> {
   const { commit } = await resolveRef(ctx, ref)
   const entries: LogEntry[] = []
   const settings = new Map<string, SettingsChange[]>()
@@ -28,6 +30,7 @@ export async function walkLine(ctx: StoreContext, ref: string): Promise<WalkedLi
   const seen = new Set<number>()
   const marker = `${TRAILER.settingsChanged}:`
   await walkFirstParent(ctx, commit, ({ oid, commit: c, info }) => {
+    known?.set(oid, { parent: c.parents[0], info })
     // The same rule as `log`: the newest commit of a generation stands for it.
     if (!info || seen.has(info.generation)) return
     seen.add(info.generation)

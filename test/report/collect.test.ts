@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { openStore, type ReportModel } from '../../src/index.js'
 import { evogit } from '../cli/run-cli.js'
 import { expectCleanRepo, tempDir } from '../helpers.js'
+import { comparisonRows } from '../../src/store/report-sources/compare.js'
 import { importedStore, twoBranchStore, unscoredStore } from './stores.js'
 
 describe('store.report on real stores', () => {
@@ -42,6 +43,8 @@ describe('store.report on real stores', () => {
     const compared = await store.compare({ refs: ['main', 'wide'] })
     expect(model.comparison.data.source).toBe('compare')
     expect(model.comparison.data.rows.map((r) => r['name'])).toEqual(compared.rows.map((r) => r.name))
+    // The report hands compare the commits its own walks read; the rows must not change for it.
+    expect(model.comparison.data).toEqual(comparisonRows(compared))
     const wideRow = compared.rows.find((r) => r.name === 'wide')!
     expect(wideRow.objectives['accuracy']!.best).toBe(1.15)
     expect(model.comparison.data.rows.find((r) => r['name'] === 'wide')).toMatchObject({
