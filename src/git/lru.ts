@@ -21,6 +21,11 @@ export class Lru<V> {
     return v
   }
 
+  /** Whether `key` is cached, without counting as a use. */
+  has(key: string): boolean {
+    return this.map.has(key)
+  }
+
   set(key: string, value: V): void {
     const old = this.map.get(key)
     if (old !== undefined) {

@@ -152,6 +152,11 @@ export class Repository {
     return this.trees.peel(oid)
   }
 
+  /** Whether a tree is parsed and cached already. */
+  treeCached(oid: string): boolean {
+    return this.trees.isCached(oid)
+  }
+
   /** The entry at `path` (slash-separated) inside a tree, or `null`. */
   entryAt(treeOid: string, path: string): Promise<TreeEntry | null> {
     return this.trees.entryAt(treeOid, path)

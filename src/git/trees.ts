@@ -59,6 +59,11 @@ export class TreeStore {
     return this.commits.get(oid) ?? decodeCommitLink(await this.core.objects.readTyped(oid, 'commit'))
   }
 
+  /** Whether the tree is parsed and cached already (reading it then costs no I/O). */
+  isCached(oid: string): boolean {
+    return oid === EMPTY_TREE || this.trees.has(oid)
+  }
+
   /** A parsed tree (cached). */
   async readTree(oid: string): Promise<readonly TreeEntry[]> {
     if (oid === EMPTY_TREE) return []

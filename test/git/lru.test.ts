@@ -13,6 +13,17 @@ describe('Lru', () => {
     expect(lru.get('c')).toHaveLength(4)
   })
 
+  it('answers has() without counting it as a use', () => {
+    const lru = new Lru<number>(2)
+    lru.set('a', 1)
+    lru.set('b', 2)
+    expect(lru.has('a')).toBe(true) // not a use: a stays the least recent
+    lru.set('c', 3)
+    expect(lru.has('a')).toBe(false)
+    expect(lru.has('b')).toBe(true)
+    expect(lru.has('c')).toBe(true)
+  })
+
   it('keeps the newest entry even when it alone is over the bound, and counts replacements once', () => {
     const lru = new Lru<number[]>(3, (v) => v.length)
     lru.set('small', [1])
