@@ -22,7 +22,7 @@ export interface WalkedLine {
  * reads again (the commit cache holds fewer than that), and about 10 MB of peak memory.
  * Each commit's first parent and trailers go into `known`, so the comparison need not read them.
  */
-export async function walkLine(ctx: StoreContext, ref: string, known?: Map<string, KnownCommit>): Promise<WalkedLine> {
+export async function walkLine(ctx: StoreContext, ref: string, known: Map<string, KnownCommit>): Promise<WalkedLine> {
   const { commit } = await resolveRef(ctx, ref)
   const entries: LogEntry[] = []
   const settings = new Map<string, SettingsChange[]>()
@@ -30,7 +30,7 @@ export async function walkLine(ctx: StoreContext, ref: string, known?: Map<strin
   const seen = new Set<number>()
   const marker = `${TRAILER.settingsChanged}:`
   await walkFirstParent(ctx, commit, ({ oid, commit: c, info }) => {
-    known?.set(oid, { parent: c.parents[0], info })
+    known.set(oid, { parent: c.parents[0], info })
     // The same rule as `log`: the newest commit of a generation stands for it.
     if (!info || seen.has(info.generation)) return
     seen.add(info.generation)
