@@ -152,9 +152,9 @@ export class Repository {
     return this.trees.peel(oid)
   }
 
-  /** Whether a tree is parsed and cached already. */
-  treeCached(oid: string): boolean {
-    return this.trees.isCached(oid)
+  /** The entry at `path` for a one-file read: cached trees are used, others are scanned raw and not cached. */
+  fileEntryAt(treeOid: string, path: string): Promise<TreeEntry | null> {
+    return this.trees.fileEntryAt(treeOid, path)
   }
 
   /** The entry at `path` (slash-separated) inside a tree, or `null`. */

@@ -1,20 +1,15 @@
 import { CorruptGenerationError } from '../errors/index.js'
 import { parseExactJson, parseStoredExact, type NumberMode } from '../model/lossless-json.js'
-import { rawEntryAt } from '../git/tree-lookup.js'
 import type { StoreContext } from './context.js'
 
 /**
  * Reads a file at `path` in a commit's tree as bytes, or `null` when the commit has no such file.
- *
- * A root tree already in the parsed-tree cache (a save's parent, written by the previous save) is
- * used from there. Any other is searched by name in its raw bytes (see {@link rawEntryAt}) and
- * not cached: the root tree holds one entry per generation, and a reader of one file from each
- * of many commits (the report's samples, compare's rows) decoded and cached every entry of every
- * root tree it passed, 23 MB of garbage for a 10 x 1000 report.
+ * The root tree is not decoded or cached for this unless it is cached already (see
+ * `Repository.fileEntryAt`).
  */
 export async function readFileAt(ctx: StoreContext, commit: string, path: string): Promise<Buffer | null> {
   const { tree } = await ctx.repo.readCommit(commit)
-  const entry = ctx.repo.treeCached(tree) ? await ctx.repo.entryAt(tree, path) : await rawEntryAt(ctx.repo.objects, tree, path)
+  const entry = await ctx.repo.fileEntryAt(tree, path)
   if (!entry || entry.mode === '40000') return null
   return ctx.repo.objects.readTyped(entry.oid, 'blob')
 }
