@@ -60,12 +60,15 @@ async function expectRecovered(dir: string, tally: Record<string, number>, compa
   expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('')
 }
 
-async function killAt(args: string[], dir: string, delayMs: number): Promise<boolean> {
+/** Runs the command, SIGKILLs it after `delayMs` unless it exits first, and says which happened and when. */
+async function killAt(args: string[], dir: string, delayMs: number): Promise<{ killed: boolean; ms: number }> {
+  const started = performance.now()
   const child = spawn(process.execPath, [BIN, ...args, '--dir', dir], { stdio: 'ignore', env: { ...process.env, HOME: dir } })
   const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)))
   await Promise.race([sleep(delayMs), exited])
+  const ms = performance.now() - started
   child.kill('SIGKILL')
-  return (await exited) === 'SIGKILL'
+  return { killed: (await exited) === 'SIGKILL', ms }
 }
 
 describe('SIGKILL during the operations for Python engines', () => {
@@ -75,15 +78,21 @@ describe('SIGKILL during the operations for Python engines', () => {
       await openStore({ dir })
       const tally: Record<string, number> = { kills: 0, exitedFirst: 0 }
       let next = 0
+      // `add` finishes on its own: once it has, kills land within the time a whole run took, so they
+      // hit the operation instead of spending the suite on runs that were never interrupted.
+      let windowMs = 1750
       while (tally.kills! < KILLS) {
         for (let i = 0; i < 3; i++) engineWrites(dir, next++)
         const args = op === 'add' ? ['add'] : ['watch', '--interval', '20', '--settle', '20']
-        const killed = await killAt(args, dir, 250 + random() * 1500)
+        const { killed, ms } = await killAt(args, dir, Math.min(250, windowMs / 4) + random() * windowMs)
         if (killed) tally.kills!++
-        else tally.exitedFirst!++
+        else {
+          tally.exitedFirst!++
+          windowMs = Math.max(200, Math.min(windowMs, ms))
+        }
         await expectRecovered(dir, tally)
       }
-      console.log(`kill test (${op}): ${JSON.stringify(tally)}, ${next} generations`)
+      console.log(`kill test (${op}): ${JSON.stringify({ ...tally, windowMs: Math.round(windowMs) })}, ${next} generations`)
       expect(Number(git(dir, 'rev-list', '--count', 'HEAD').trim())).toBe(next)
     }, 600_000)
   }
