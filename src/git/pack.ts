@@ -40,8 +40,9 @@ const CHECKPOINT = 8
  */
 const RECENT_COMMITS = 128
 const RECENT_COMMIT_BYTES = 4096
-/** Cache keys of pack `i` are `i * PACK_KEY_SPAN + offset`: exact for packs under 1 TiB, 8191 of them. */
+/** Cache keys of a pack are `slot * PACK_KEY_SPAN + offset`: exact for packs under 1 TiB, and 8192 slots. */
 const PACK_KEY_SPAN = 2 ** 40
+const PACK_SLOTS = 8192
 
 export { applyDelta, UnsupportedPackError }
 
@@ -53,12 +54,23 @@ export class PackReader {
   private cacheBytes = 0
   /** Recently read commits, by the same keys (see {@link PackReader.rememberCommit}). */
   private readonly commits = new Map<number, GitObject>()
+  /**
+   * Each loaded pack's slot in the cache keys, never the same for two packs loaded in a row: a
+   * read that was under way when {@link PackReader.forget} ran (a compaction replaced the packs)
+   * still caches what it read under its pack's slot, and with the pack's place in the new list
+   * as its key, that could have answered a later read of another pack at the same offset (every
+   * pack's first object is at offset 12) with the wrong object.
+   */
+  private readonly slots = new WeakMap<PackIndex, number>()
+  private nextSlot = 0
 
   constructor(
     private readonly fs: StoreFs,
     private readonly gitdir: string,
     /** Resolves a REF_DELTA base that lives outside the pack (loose, or in another pack). */
     private readonly readBase: (oid: string) => Promise<GitObject>,
+    /** Packs up to this size are read into memory once (tests lower it to read entry by entry). */
+    private readonly inMemoryLimit = IN_MEMORY_LIMIT,
   ) {}
 
   /** Drops every cached index and object (after a repack replaced the packs). */
@@ -119,7 +131,10 @@ export class PackReader {
     for (const name of names.filter((n) => n.endsWith('.idx')).sort()) {
       const base = name.slice(0, -4)
       if (!names.includes(`${base}.pack`)) continue
-      packs.push(await loadPackIndex(this.fs, `${dir}/${name}`, `${dir}/${base}.pack`, IN_MEMORY_LIMIT))
+      const pack = await loadPackIndex(this.fs, `${dir}/${name}`, `${dir}/${base}.pack`, this.inMemoryLimit)
+      this.slots.set(pack, this.nextSlot)
+      this.nextSlot = (this.nextSlot + 1) % PACK_SLOTS
+      packs.push(pack)
     }
     return (this.packs = packs)
   }
@@ -151,7 +166,7 @@ export class PackReader {
     let base: GitObject | null = null
     let at = offset
     const seen: number[] = []
-    const keyBase = this.packs!.indexOf(pack) * PACK_KEY_SPAN
+    const keyBase = this.slots.get(pack)! * PACK_KEY_SPAN
     for (;;) {
       const cached = this.cache.get(keyBase + at) ?? this.commits.get(keyBase + at)
       if (cached) {
