@@ -3,6 +3,7 @@ import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
 import type { GitObject, ObjectType } from './object-types.js'
 import { applyDelta } from './delta.js'
 import { findInPacks, loadPackIndex, UnsupportedPackError, type PackIndex } from './pack-index.js'
+import { PackWindows } from './pack-window.js'
 
 /**
  * Reads objects from the packs native git writes (`git gc`, `git repack`, `evogit compact`),
@@ -17,8 +18,6 @@ import { findInPacks, loadPackIndex, UnsupportedPackError, type PackIndex } from
 const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' }
 const OFS_DELTA = 6
 const REF_DELTA = 7
-/** Packs up to this size are read into memory once; bigger ones are read entry by entry. */
-const IN_MEMORY_LIMIT = 96 << 20
 /**
  * Resolved objects kept for the delta chains of the next reads (by total content size, each kept
  * as a tight copy). Keeping one link in {@link CHECKPOINT}, 8 MB holds the chains of a root tree
@@ -43,6 +42,8 @@ const RECENT_COMMIT_BYTES = 4096
 /** Cache keys of a pack are `slot * PACK_KEY_SPAN + offset`: exact for packs under 1 TiB, and 8192 slots. */
 const PACK_KEY_SPAN = 2 ** 40
 const PACK_SLOTS = 8192
+/** The most an entry's header can take: type and size (10 bytes), then a base offset (10) or a base id (20). */
+const HEADER_MAX = 32
 
 export { applyDelta, UnsupportedPackError }
 
@@ -63,19 +64,21 @@ export class PackReader {
    */
   private readonly slots = new WeakMap<PackIndex, number>()
   private nextSlot = 0
+  private readonly windows: PackWindows
 
   constructor(
     private readonly fs: StoreFs,
     private readonly gitdir: string,
     /** Resolves a REF_DELTA base that lives outside the pack (loose, or in another pack). */
     private readonly readBase: (oid: string) => Promise<GitObject>,
-    /** Packs up to this size are read into memory once (tests lower it to read entry by entry). */
-    private readonly inMemoryLimit = IN_MEMORY_LIMIT,
-  ) {}
+  ) {
+    this.windows = new PackWindows(fs)
+  }
 
   /** Drops every cached index and object (after a repack replaced the packs). */
   forget(): void {
     this.packs = null
+    this.windows.clear()
     this.cache.clear()
     this.commits.clear()
     this.cacheBytes = 0
@@ -131,33 +134,12 @@ export class PackReader {
     for (const name of names.filter((n) => n.endsWith('.idx')).sort()) {
       const base = name.slice(0, -4)
       if (!names.includes(`${base}.pack`)) continue
-      const pack = await loadPackIndex(this.fs, `${dir}/${name}`, `${dir}/${base}.pack`, this.inMemoryLimit)
+      const pack = await loadPackIndex(this.fs, `${dir}/${name}`, `${dir}/${base}.pack`)
       this.slots.set(pack, this.nextSlot)
       this.nextSlot = (this.nextSlot + 1) % PACK_SLOTS
       packs.push(pack)
     }
     return (this.packs = packs)
-  }
-
-  /** The bytes of the entry at `offset` (header and compressed data) of a pack not held in memory. */
-  private async entryBytes(pack: PackIndex, offset: number): Promise<Buffer> {
-    const sorted = pack.sortedOffsets!
-    let lo = 0
-    let hi = sorted.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1
-      if (sorted[mid]! <= offset) lo = mid
-      else hi = mid - 1
-    }
-    const end = lo + 1 < sorted.length ? sorted[lo + 1]! : pack.packSize - 20
-    const handle = await this.fs.open(pack.packPath, 'r').catch((err: unknown) => Promise.reject(ioError(err, pack.packPath, 'open')))
-    try {
-      const buf = Buffer.allocUnsafe(end - offset)
-      const { bytesRead } = await handle.read(buf, 0, buf.length, offset)
-      return buf.subarray(0, bytesRead)
-    } finally {
-      await handle.close()
-    }
   }
 
   /** Resolves the entry at `offset`, walking its delta chain down to a whole object and back up. */
@@ -166,7 +148,8 @@ export class PackReader {
     let base: GitObject | null = null
     let at = offset
     const seen: number[] = []
-    const keyBase = this.slots.get(pack)! * PACK_KEY_SPAN
+    const slot = this.slots.get(pack)!
+    const keyBase = slot * PACK_KEY_SPAN
     for (;;) {
       const cached = this.cache.get(keyBase + at) ?? this.commits.get(keyBase + at)
       if (cached) {
@@ -175,9 +158,10 @@ export class PackReader {
       }
       if (seen.length > 10_000) throw new Error(`delta chain at ${pack.packPath}:${offset} is too long`)
       seen.push(at)
-      // A pack in memory is read in place: its entries end where their zlib streams do.
-      const entry = pack.data ?? (await this.entryBytes(pack, at))
-      let p = pack.data ? at : 0
+      // Entries are read in place in their window: zlib stops where an entry's stream ends.
+      const head = await this.windows.read(pack, slot, at, HEADER_MAX)
+      let entry = head.buf
+      let p = head.start
       let c = entry[p++]!
       const type = (c >> 4) & 7
       let size = c & 15
@@ -186,6 +170,13 @@ export class PackReader {
         c = entry[p++]!
         size += (c & 0x7f) * 2 ** shift
         shift += 7
+      }
+      // An entry that runs past its window's end is read again as one joined range.
+      const needed = p - head.start + HEADER_MAX + deflateBound(size)
+      if (head.start + needed > entry.length && at - head.start + entry.length < pack.packSize) {
+        const whole = await this.windows.read(pack, slot, at, needed)
+        p = whole.start + (p - head.start)
+        entry = whole.buf
       }
       if (type === OFS_DELTA) {
         c = entry[p++]!
@@ -265,6 +256,11 @@ export class PackReader {
     this.commits.set(key, obj)
     if (this.commits.size > RECENT_COMMITS) this.commits.delete(this.commits.keys().next().value!)
   }
+}
+
+/** The most bytes zlib's deflate can make of `size` bytes (zlib's `deflateBound`, rounded up). */
+function deflateBound(size: number): number {
+  return size + Math.ceil(size / 2048) + 64
 }
 
 /**

@@ -22,7 +22,7 @@ describe('PackReader.forget during a read', () => {
     const first = packOneBlob(dir, 'the first pack holds this blob\n')
     const packDir = join(dir, '.git/objects/pack')
 
-    // Reads of pack bytes wait for `release`, after the file is open (a deleted pack stays readable).
+    // Reads of pack windows wait for `release`, after the file is open (a deleted pack stays readable).
     let release!: () => void
     const gate = new Promise<void>((done) => (release = done))
     let reading!: () => void
@@ -41,8 +41,7 @@ describe('PackReader.forget during a read', () => {
         })
       }),
     }
-    // A limit of 0 bytes reads every pack entry by entry, through `open`.
-    const reader = new PackReader(gated, join(dir, '.git'), () => Promise.reject(new Error('no external bases here')), 0)
+    const reader = new PackReader(gated, join(dir, '.git'), () => Promise.reject(new Error('no external bases here')))
 
     const pending = reader.read(first)
     await started
