@@ -101,7 +101,7 @@ async function readRange(fs: StoreFs, path: string, start: number, size: number)
     let done = 0
     while (done < size) {
       const { bytesRead } = await handle.read(buf, done, size - done, start + done)
-      if (bytesRead === 0) throw ioError(Object.assign(new Error(`pack ended at ${start + done} bytes, expected ${start + size}`), { code: 'EIO' }), path, 'read')
+      if (bytesRead === 0) throw packEnded(path, start + done, start + size)
       done += bytesRead
     }
     return buf
@@ -126,11 +126,16 @@ function readRangeSync(path: string, start: number, size: number): Buffer {
       } catch (err) {
         throw ioError(err, path, 'read')
       }
-      if (bytesRead === 0) throw ioError(Object.assign(new Error(`pack ended at ${start + done} bytes, expected ${start + size}`), { code: 'EIO' }), path, 'read')
+      if (bytesRead === 0) throw packEnded(path, start + done, start + size)
       done += bytesRead
     }
     return buf
   } finally {
     closeSync(fd)
   }
+}
+
+/** A pack shorter than its index says: the read gave nothing at `at`, before `expected`. */
+function packEnded(path: string, at: number, expected: number): Error {
+  return ioError(Object.assign(new Error(`pack ended at ${at} bytes, expected ${expected}`), { code: 'EIO' }), path, 'read')
 }
