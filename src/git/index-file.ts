@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { BigIntStats } from 'node:fs'
 import { compareBytes } from './format.js'
+import { parseLink, type LinkExtension } from './split-link.js'
 
 /**
  * One entry of `.git/index`. The stat fields let native git skip re-hashing files we wrote;
@@ -111,12 +112,13 @@ export function encodeIndex(entries: readonly IndexEntry[]): Buffer {
 }
 
 /** The entries of an index file, or why evogit will not rewrite it. */
-export type DecodedIndex = { ok: true; entries: IndexEntry[] } | { ok: false; reason: string; conflicted?: string[] }
+export type DecodedIndex = { ok: true; entries: IndexEntry[]; link?: LinkExtension } | { ok: false; reason: string; conflicted?: string[] }
 
 /**
  * Parses an index of version 2, 3 or 4 (v4 is what `feature.manyFiles` gives). Refuses, with a
- * reason, what cannot be rewritten without losing something: a damaged file, a split index
- * (its entries live in another file), or conflict stages of a merge in progress.
+ * reason, what cannot be rewritten without losing something: a damaged file, a sparse index, or
+ * conflict stages of a merge in progress. A split index comes back with its `link` and its
+ * entries in file order (the replacements first, nameless); `mergeSplit` completes it.
  */
 export function decodeIndex(buf: Buffer): DecodedIndex {
   if (buf.length < 32 || buf.toString('latin1', 0, 4) !== 'DIRC') return { ok: false, reason: 'it is not a git index' }
@@ -185,14 +187,25 @@ export function decodeIndex(buf: Buffer): DecodedIndex {
   }
   if (conflicted.length > 0) return { ok: false, reason: 'a merge is in progress (the index has conflicted files)', conflicted: [...new Set(conflicted)] }
   // Extensions follow the entries: a split index keeps most entries in another file.
+  let link: LinkExtension | undefined
   while (off + 8 <= end) {
     const signature = buf.toString('latin1', off, off + 4)
-    if (signature === 'link') return { ok: false, reason: 'it is a split index (core.splitIndex)' }
+    const size = buf.readUInt32BE(off + 4)
+    if (off + 8 + size > end) return { ok: false, reason: `its ${JSON.stringify(signature)} extension is truncated` }
+    if (signature === 'link') {
+      try {
+        link = parseLink(buf.subarray(off + 8, off + 8 + size))
+      } catch (err) {
+        return { ok: false, reason: (err as Error).message }
+      }
+      off += 8 + size
+      continue
+    }
     if (signature === 'sdir') return { ok: false, reason: 'it is a sparse index' }
     // git's rule: an extension whose name starts with a capital is an optional cache (TREE, UNTR,
     // FSMN …) that may be dropped on rewrite; any other one is required and cannot be.
     if (!/^[A-Z]/.test(signature)) return { ok: false, reason: `it has the index extension ${JSON.stringify(signature)}, which evogit cannot keep` }
-    off += 8 + buf.readUInt32BE(off + 4)
+    off += 8 + size
   }
-  return { ok: true, entries }
+  return link ? { ok: true, entries, link } : { ok: true, entries }
 }
