@@ -100,3 +100,12 @@ function unquote(raw: string): string {
   }
   return out
 }
+
+/** A git boolean (`true`/`yes`/`on`/`1`, a key without `=`; `false`/`no`/`off`/`0`, case-insensitive), or `undefined` when unset or not one. */
+export function parseGitBoolean(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined
+  const v = value.trim().toLowerCase()
+  if (['true', 'yes', 'on', '1', ''].includes(v)) return true
+  if (['false', 'no', 'off', '0'].includes(v)) return false
+  return undefined
+}

@@ -78,6 +78,25 @@ export class EncodedIndex {
   }
 }
 
+/**
+ * Sorted `entries` with `updates` put in place (replacing the same path) and `removed` taken out,
+ * as {@link EncodedIndex.apply} gives them, without the bytes: what a split index needs.
+ */
+export function applyEntries(entries: readonly IndexEntry[], updates: readonly IndexEntry[], removed: readonly string[]): IndexEntry[] {
+  const out = entries.slice()
+  const at = (path: string) => search(out, path)
+  for (const path of removed) {
+    const i = at(path)
+    if (i >= 0) out.splice(i, 1)
+  }
+  for (const e of updates) {
+    const i = at(e.path)
+    if (i >= 0) out[i] = e
+    else out.splice(-i - 1, 0, e)
+  }
+  return out
+}
+
 /** Where `path` is in sorted `entries`; `-(insertion point) - 1` when absent. */
 function search(entries: readonly IndexEntry[], path: string): number {
   const probe = { path } as IndexEntry

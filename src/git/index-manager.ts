@@ -2,11 +2,10 @@ import { UnsupportedIndexError } from '../errors/index.js'
 import { ioError, isNotFound, readFileOrNull } from '../io/fs.js'
 import { LockFile, type LockFileOptions } from '../io/lock-file.js'
 import type { RepoCore } from './core.js'
-import { EncodedIndex } from './index-encoding.js'
+import { applyEntries, EncodedIndex } from './index-encoding.js'
 import { compareIndexEntries, decodeIndex, type IndexEntry } from './index-file.js'
 import { writeFileAtomic } from '../io/atomic.js'
-import { sortedIndexOf } from '../model/sorted.js'
-import { compareBytes } from './format.js'
+import { parseGitBoolean } from './config.js'
 import { RepoConfig } from './repo-config.js'
 import { encodeSplitIndex, mergeSplit, planSplit, unsharedCount } from './split-index.js'
 import { sharedIndexName } from './split-link.js'
@@ -84,8 +83,8 @@ export class IndexManager {
   }
 
   /** The entries of `sharedindex.<base>`, which must be a whole, unsplit index with that checksum. */
-  private async readShared(base: string): Promise<IndexEntry[]> {
-    if (this.shared?.base === base) return this.shared.entries.slice()
+  private async readShared(base: string): Promise<readonly IndexEntry[]> {
+    if (this.shared?.base === base) return this.shared.entries
     const path = `${this.core.gitdir}/${sharedIndexName(base)}`
     const raw = await readFileOrNull(this.core.fs, path)
     const reason =
@@ -166,18 +165,18 @@ export class IndexManager {
   /**
    * The main file of a split index over the current shared index; first a new shared index (all
    * of `entries`, fsynced: the main file names it) when there is none yet or when too much has
-   * changed since it was written (see {@link RESHARE_LIMIT}).
+   * changed since it was written (see {@link reshareLimit}).
    */
   private async splitFile(entries: readonly IndexEntry[], encode: () => EncodedIndex): Promise<Buffer> {
-    let plan = this.shared ? planSplit(entries, this.shared.entries) : null
-    if (plan === null || this.shared === null || unsharedCount(plan) > reshareLimit(this.shared.entries.length)) {
-      const whole = encode().file()
-      const base = whole.toString('hex', whole.length - 20)
-      await writeFileAtomic(this.core.fs, `${this.core.gitdir}/${sharedIndexName(base)}`, whole, { sync: this.core.sync })
-      this.shared = { base, entries: entries.slice() }
-      plan = planSplit(entries, this.shared.entries)
-    }
-    return encodeSplitIndex(plan, this.shared.base)
+    const current = this.shared
+    const plan = current && planSplit(entries, current.entries)
+    if (current && plan && unsharedCount(plan) <= reshareLimit(current.entries.length)) return encodeSplitIndex(plan, current.base)
+    const whole = encode().file()
+    const base = whole.toString('hex', whole.length - 20)
+    await writeFileAtomic(this.core.fs, `${this.core.gitdir}/${sharedIndexName(base)}`, whole, { sync: this.core.sync })
+    this.shared = { base, entries: entries.slice() }
+    // Everything is in the new shared index: the main file holds nothing but the link.
+    return encodeSplitIndex({ deleted: [], replacedAt: [], replacements: [], added: [] }, base)
   }
 
   /**
@@ -191,7 +190,7 @@ export class IndexManager {
   }
 
   private splitSetting(): Promise<boolean | undefined> {
-    this.splitConfig ??= new RepoConfig(this.core).get('core.splitIndex').then(parseGitBool, () => undefined)
+    this.splitConfig ??= new RepoConfig(this.core).get('core.splitIndex').then(parseGitBoolean, () => undefined)
     return this.splitConfig
   }
 }
@@ -221,30 +220,6 @@ function reshareLimit(sharedEntries: number): number {
 
 function splitWanted(setting: boolean | undefined, entries: number): boolean {
   return setting ?? entries >= SPLIT_INDEX_ENTRIES
-}
-
-function parseGitBool(value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined
-  const v = value.trim().toLowerCase()
-  if (['true', 'yes', 'on', '1', ''].includes(v)) return true
-  if (['false', 'no', 'off', '0'].includes(v)) return false
-  return undefined
-}
-
-/** Sorted `entries` with `updates` put in place (replacing the same path) and `removed` taken out. */
-function applyEntries(entries: readonly IndexEntry[], updates: readonly IndexEntry[], removed: readonly string[]): IndexEntry[] {
-  const out = entries.slice()
-  const at = (path: string) => sortedIndexOf(out.length, (i) => compareBytes(out[i]!.path, path))
-  for (const path of removed) {
-    const i = at(path)
-    if (i >= 0) out.splice(i, 1)
-  }
-  for (const e of updates) {
-    const i = at(e.path)
-    if (i >= 0) out[i] = e
-    else out.splice(-i - 1, 0, e)
-  }
-  return out
 }
 
 function unsupported(path: string, reason: string, conflicted?: string[], hint?: string): UnsupportedIndexError {

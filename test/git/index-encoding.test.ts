@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { EncodedIndex } from '../../src/git/index-encoding.js'
+import { applyEntries, EncodedIndex } from '../../src/git/index-encoding.js'
 import { compareIndexEntries, decodeIndex, encodeIndex, entryWithoutStat, type IndexEntry } from '../../src/git/index-file.js'
 
 const oid = (n: number) => n.toString(16).padStart(40, '0')
@@ -17,12 +17,15 @@ describe('EncodedIndex (the index encoding a save splices into)', () => {
         for (const { updates, removed } of ops) {
           // Distinct paths within one call, as a save passes them.
           const ups = [...new Map(updates.map(([p, n, x]) => [p, entry(p, n, x)])).values()]
+          const spliced = applyEntries(encoded.entries, ups, removed)
           encoded = encoded.apply(ups, removed)
           model = new Map(model)
           for (const p of removed) model.delete(p)
           for (const e of ups) model.set(e.path, e)
           const expected = [...model.values()].sort(compareIndexEntries)
           expect(encoded.entries).toEqual(expected)
+          // What a split index splices without the bytes.
+          expect(spliced).toEqual(expected)
           expect(encoded.file().equals(encodeIndex(expected))).toBe(true)
           const decoded = decodeIndex(encoded.file())
           expect(decoded.ok).toBe(true)
