@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util'
 import { InvalidOverrideError } from '../errors/index.js'
+import { stringifyExact } from './lossless-json.js'
 import type { JsonValue } from './sidecar.js'
 
 /**
@@ -125,7 +126,8 @@ export function flattenJson(value: JsonValue, prefix = ''): Map<string, JsonValu
 /** `Settings-Changed` trailer values: `mutationRate 0.2→0.9`, one per changed setting. */
 export function formatSettingChange(change: SettingChange, max = 120): string {
   const show = (v: JsonValue | undefined) => {
-    const text = v === undefined ? '(absent)' : JSON.stringify(v)
+    // Exact: a 64-bit seed is a `bigint`, which JSON.stringify refuses (that crashed the save).
+    const text = v === undefined ? '(absent)' : stringifyExact(v)
     // A trailer is one line: long values are cut, the full values are in the sidecars.
     return text.length > max ? `${text.slice(0, max - 1)}…` : text
   }

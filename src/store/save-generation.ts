@@ -17,7 +17,7 @@ import type { VerbatimSave } from './working-files.js'
 import type { StagedFiles } from '../git/transaction.js'
 import { rememberLineage } from './lineage-source.js'
 import { checkLineageParents, prepareLineage } from './record-lineage.js'
-import { settingsChangedSince } from './settings-trailer.js'
+import { rememberSettings, savedSettings, settingsChangedSince } from './settings-trailer.js'
 
 /** Options of a save, besides the generation id and the population. */
 export interface SaveOptions<T> {
@@ -196,7 +196,8 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
       ...(lineage ? { lineage } : {}),
     }
     const sidecarBytes = Buffer.from(sidecarText(sidecar, meta))
-    const settingsChanged = await settingsChangedSince(ctx, head.oid && parentCommit ? { oid: head.oid, message: parentCommit.message } : null, JSON.parse(meta))
+    const settings = savedSettings(meta)
+    const settingsChanged = await settingsChangedSince(ctx, head.oid && parentCommit ? { oid: head.oid, message: parentCommit.message } : null, settings)
 
     phase('sidecar')
     const signature = { ...ctx.author, timestamp: Math.floor(now.getTime() / 1000), timezoneOffset: 0 }
@@ -228,6 +229,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
     })
     phase('commit: objects, fsync, ref, working tree, index')
     rememberLineage(ctx, committed.blobs.get(metaPath)!, sidecar)
+    rememberSettings(ctx, committed.commit, settings)
     return {
       generation,
       commit: committed.commit,

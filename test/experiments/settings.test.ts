@@ -82,6 +82,19 @@ describe('resume({ overrides }) and the Settings-Changed trailer', () => {
     await expect(store.resume({ overrides: { populationSize: 5 }, locked: ['populationSize'] })).rejects.toMatchObject({ code: 'E_INVALID_OVERRIDE', caller: 'resume' })
   })
 
+  it('a 64-bit seed is no change of settings, whether the parent was saved by this handle or another; a real change still is', async () => {
+    const dir = tempDir()
+    const settings = { seed: 2n ** 63n + 5n, mutationRate: 0.1, state: 12345678901234567890123n }
+    const first = await openStore({ dir, schema: personaSchema, clock: fixedClock() })
+    // Generation 1's parent was saved by this handle (remembered); generation 2's by another one (read back).
+    for (const g of [0, 1]) await first.saveGeneration(g, population(2, g), { scores: [1, 2], meta: { settings } })
+    const second = await openStore({ dir, schema: personaSchema, clock: fixedClock() })
+    await second.saveGeneration(2, population(2, 2), { scores: [1, 2], meta: { settings } })
+    await second.saveGeneration(3, population(2, 3), { scores: [1, 2], meta: { settings: { ...settings, seed: 2n ** 63n + 6n } } })
+    const trailers = git(dir, 'log', '--format=%(trailers:key=Generation,valueonly,separator=)|%(trailers:key=Settings-Changed,valueonly,separator=;)', 'main').trim().split('\n')
+    expect(trailers).toEqual(['3|seed 9223372036854775813→9223372036854775814', '2|', '1|', '0|'])
+  })
+
   it('diff reports the meta keys that differ, with the population and stats', async () => {
     const dir = tempDir()
     const store = await openStore({ dir, schema: personaSchema, clock: fixedClock() })
