@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { renameSync, rmdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import lockfile from 'proper-lockfile'
 import { StoreLockedError } from '../errors/index.js'
 import { errnoOf, ioError } from './fs.js'
 import { abandonedLock, breakLock, CLAIM, quietly, readOwner, RELEASED, type LockPlace, type LockTakeover, type Owner } from './lock-abandoned.js'
-import { processStart } from './process-alive.js'
+import { ownProcessStart } from './process-alive.js'
 
 export type { LockTakeover } from './lock-abandoned.js'
 export { processAlive, processStart } from './process-alive.js'
@@ -140,7 +140,7 @@ export class WriteLock {
     // file is not written yet can still be traced to a live (wait) or dead (break) process.
     const claim = `${this.lockDir}${CLAIM}${process.pid}.${randomBytes(4).toString('hex')}`
     try {
-      writeFileSync(claim, JSON.stringify({ pid: process.pid, host: hostname(), start: processStart(process.pid) }))
+      writeFileSync(claim, JSON.stringify({ pid: process.pid, host: hostname(), start: ownProcessStart() }))
     } catch (err) {
       throw ioError(err, claim, 'take the write lock')
     }
@@ -167,7 +167,7 @@ export class WriteLock {
       if (errnoOf(err) !== 'ELOCKED') throw ioError(err, this.lockDir, 'take the write lock')
       return null
     }
-    const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), start: processStart(process.pid), nonce: randomBytes(6).toString('hex') }
+    const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), start: ownProcessStart(), nonce: randomBytes(6).toString('hex') }
     return { release, owner, compromised, claim }
   }
 
@@ -233,8 +233,14 @@ export class WriteLock {
     } catch {
       return
     }
-    // The lock is free already; a grave left by a crash here is swept by the next takeover.
-    quietly(() => rmSync(grave, { recursive: true, force: true }))
+    // The lock is free already; a grave left by a crash here is swept by the next takeover. It
+    // normally holds just our owner file: two calls, where a recursive rm makes nine.
+    try {
+      unlinkSync(`${grave}/owner.json`)
+      rmdirSync(grave)
+    } catch {
+      quietly(() => rmSync(grave, { recursive: true, force: true }))
+    }
   }
 
   /** True when the lock is held right now by a live process (for repair and `verify`). */

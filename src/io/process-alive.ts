@@ -21,6 +21,14 @@ export function processStart(pid: number): string | null {
   return procStat(pid)?.start ?? null
 }
 
+let own: { start: string | null } | null = null
+
+/** This process's start time, read once: it cannot change, and every lock taken records it twice. */
+export function ownProcessStart(): string | null {
+  own ??= { start: processStart(process.pid) }
+  return own.start
+}
+
 /**
  * `kill(pid, 0)` probes without signalling; EPERM still means the process exists. A zombie
  * (killed, not yet reaped by its parent) is dead for our purposes. When the holder recorded its
