@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib'
 import { ioError, isNotFound, type StoreFs } from '../io/fs.js'
 import type { GitObject, ObjectType } from './object-types.js'
-import { applyDelta } from './delta.js'
+import { applyDelta, deltaResultSize } from './delta.js'
 import { findInPacks, loadPackIndex, UnsupportedPackError, type PackIndex } from './pack-index.js'
 import { PackWindows } from './pack-window.js'
 
@@ -208,12 +208,16 @@ export class PackReader {
       break
     }
     let result: GitObject = base
+    const scratch = new Scratch()
     for (let i = chain.length - 1; i >= 0; i--) {
-      result = { type: result.type, content: applyDelta(result.content, chain[i]!) }
       const key = seen[i]
       // The object asked for, and every CHECKPOINT-th link up from the base: a later read of a
-      // nearby version (a walk, newest first) then applies fewer than CHECKPOINT deltas.
-      if (key !== undefined && (i === 0 || (chain.length - 1 - i) % CHECKPOINT === CHECKPOINT - 1)) this.remember(keyBase + key, result)
+      // nearby version (a walk, newest first) then applies fewer than CHECKPOINT deltas. The
+      // links between are built in scratch buffers, since nothing keeps them.
+      const kept = i === 0 || (chain.length - 1 - i) % CHECKPOINT === CHECKPOINT - 1
+      const delta = chain[i]!
+      result = { type: result.type, content: kept ? applyDelta(result.content, delta) : applyDelta(result.content, delta, scratch.next(deltaResultSize(delta))) }
+      if (kept && key !== undefined) this.remember(keyBase + key, result)
     }
     return result
   }
@@ -273,4 +277,17 @@ function inflate(entry: Buffer, start: number, size: number): Buffer {
   const out = inflateSync(entry.subarray(start), { chunkSize: Math.max(64, size + 1) })
   if (out.length !== size) throw new Error(`pack entry inflated to ${out.length} bytes, expected ${size}`)
   return out
+}
+
+/** Two buffers that the unkept links of one delta chain are built in by turns, each link from the one before. */
+class Scratch {
+  private readonly buffers: [Buffer | null, Buffer | null] = [null, null]
+  private turn = 0
+
+  next(size: number): Buffer {
+    this.turn ^= 1
+    const have = this.buffers[this.turn]
+    if (have && have.length >= size) return have
+    return (this.buffers[this.turn] = Buffer.allocUnsafeSlow(size))
+  }
 }

@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ObjectDatabase } from '../../src/git/objects.js'
 import { applyDelta } from '../../src/git/pack.js'
+import { deltaResultSize } from '../../src/git/delta.js'
 import { nodeStoreFs } from '../../src/io/fs.js'
 import { git, tempDir } from '../helpers.js'
 
@@ -85,6 +86,56 @@ describe('delta application (property)', () => {
     expect(() => applyDelta(base, encodeDelta(base.length, 10, [{ copy: [base.length - 2, 10] }]))).toThrow(/outside/)
     expect(() => applyDelta(base, encodeDelta(base.length, 5, [{ insert: Buffer.from('abc') }]))).toThrow(/produced/)
     expect(() => applyDelta(base, Buffer.from([...varint(base.length), 1, 0]))).toThrow(/reserved/)
+  })
+})
+
+describe('delta chains (property)', () => {
+  /** A random copy/insert script against a base of `size` bytes. */
+  const scriptFor = (size: number) =>
+    fc.array(
+      fc.oneof(
+        fc.integer({ min: 0, max: size - 1 }).chain((offset) => fc.integer({ min: 1, max: Math.min(size - offset, 0x10000 + 3) }).map((n): Op => ({ copy: [offset, n] }))),
+        fc.uint8Array({ minLength: 1, maxLength: 200 }).map((bytes): Op => ({ insert: Buffer.from(bytes) })),
+      ),
+      { minLength: 1, maxLength: 12 },
+    )
+  const resultOf = (base: Buffer, ops: Op[]) => Buffer.concat(ops.map((op) => ('insert' in op ? op.insert : base.subarray(op.copy[0], op.copy[0] + op.copy[1]))))
+
+  it('builds each link of a chain in two reused buffers, byte for byte as fresh ones', () => {
+    const chain = fc.record({ base: fc.uint8Array({ minLength: 1, maxLength: 2000 }), seeds: fc.array(fc.integer(), { minLength: 1, maxLength: 9 }) })
+    fc.assert(
+      fc.property(chain, ({ base, seeds }) => {
+        // Each script is drawn against the previous version, so the chain is a real history.
+        let current: Buffer = Buffer.from(base)
+        const versions: Buffer[] = []
+        const deltas: Buffer[] = []
+        for (const seed of seeds) {
+          const [ops] = fc.sample(scriptFor(current.length), { seed, numRuns: 1 })
+          const next = resultOf(current, ops!)
+          deltas.push(encodeDelta(current.length, next.length, ops!))
+          versions.push(next)
+          current = next
+        }
+        // Buffers that start out too small, filled with junk: a stale byte would show.
+        const buffers = [Buffer.alloc(1, 0xee), Buffer.alloc(1, 0xee)]
+        let built: Buffer = Buffer.from(base)
+        deltas.forEach((delta, k) => {
+          const size = deltaResultSize(delta)
+          expect(size).toBe(versions[k]!.length)
+          if (buffers[k % 2]!.length < size) buffers[k % 2] = Buffer.alloc(size + 7, 0xee)
+          built = applyDelta(built, delta, buffers[k % 2])
+          expect(built.equals(versions[k]!)).toBe(true)
+          expect(applyDelta(k === 0 ? Buffer.from(base) : versions[k - 1]!, delta).equals(versions[k]!)).toBe(true)
+        })
+      }),
+    )
+  })
+
+  it('refuses a buffer too small for the result', () => {
+    const base = Buffer.from('0123456789')
+    const delta = encodeDelta(10, 4, [{ copy: [2, 4] }])
+    expect(applyDelta(base, delta, Buffer.alloc(4)).toString()).toBe('2345')
+    expect(() => applyDelta(base, delta, Buffer.alloc(3))).toThrow(/builds 4 bytes, the buffer given holds 3/)
   })
 })
 
