@@ -1,5 +1,8 @@
 import { cleanNumber } from './number-format.js'
 import type { Direction } from './objectives.js'
+import { nonDominatedRanks } from './non-dominated-sort.js'
+
+export { nonDominatedRanks }
 
 /**
  * Pareto fronts and hypervolume, pure and synchronous. Every function works in "minimise
@@ -38,46 +41,6 @@ export function dominates(a: readonly number[], b: readonly number[]): boolean {
     if (a[j]! < b[j]!) strictly = true
   }
   return strictly
-}
-
-/**
- * Non-dominated sorting (Zhang et al.'s efficient non-dominated sort with binary search):
- * points are visited in lexicographic order, so no later point can dominate an earlier one, and
- * each point joins the first front none of whose members dominates it. Returns each point's
- * rank, 0 for the first front. Points are in minimise space.
- */
-export function nonDominatedRanks(points: readonly (readonly number[])[]): number[] {
-  const n = points.length
-  const ranks = new Array<number>(n).fill(0)
-  if (n === 0) return ranks
-  const order = Array.from({ length: n }, (_, i) => i)
-  order.sort((a, b) => {
-    const p = points[a]!
-    const q = points[b]!
-    for (let j = 0; j < p.length; j++) if (p[j] !== q[j]) return p[j]! - q[j]!
-    return a - b
-  })
-  const fronts: number[][] = []
-  const dominatedBy = (front: number[], p: readonly number[]): boolean => {
-    // The newest members are the likeliest dominators of the next point in lexicographic order.
-    for (let m = front.length - 1; m >= 0; m--) if (dominates(points[front[m]!]!, p)) return true
-    return false
-  }
-  for (const i of order) {
-    const p = points[i]!
-    let lo = 0
-    let hi = fronts.length
-    // If front k holds a dominator, every earlier front does too (transitivity), so search.
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (dominatedBy(fronts[mid]!, p)) lo = mid + 1
-      else hi = mid
-    }
-    if (lo === fronts.length) fronts.push([])
-    fronts[lo]!.push(i)
-    ranks[i] = lo
-  }
-  return ranks
 }
 
 /** Hypervolume of minimise-space points against `ref` for two objectives: a sweep over x. */
