@@ -87,18 +87,23 @@ function isPlainLongName(name: string): boolean {
   return end > 6
 }
 
+/** One entry's bytes in a tree object (cached per entry). */
+export function encodeTreeEntry(entry: TreeEntry): Buffer {
+  let bytes = entryBytes.get(entry)
+  if (!bytes) {
+    const head = Buffer.from(`${entry.mode} ${entry.name}\0`)
+    bytes = Buffer.concat([head, Buffer.from(entry.oid, 'hex')])
+    entryBytes.set(entry, bytes)
+  }
+  return bytes
+}
+
 /** Serialises sorted entries; each entry's bytes are cached so rewriting a big tree stays cheap. */
 export function encodeTree(entries: readonly TreeEntry[]): Buffer {
   const parts = new Array<Buffer>(entries.length)
   let length = 0
   for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!
-    let bytes = entryBytes.get(entry)
-    if (!bytes) {
-      const head = Buffer.from(`${entry.mode} ${entry.name}\0`)
-      bytes = Buffer.concat([head, Buffer.from(entry.oid, 'hex')])
-      entryBytes.set(entry, bytes)
-    }
+    const bytes = encodeTreeEntry(entries[i]!)
     parts[i] = bytes
     length += bytes.length
   }

@@ -18,6 +18,7 @@ import { compareIndexEntries, type IndexEntry } from './index-file.js'
 import { partitionPoint, sortedIndexOf } from '../model/sorted.js'
 import { Lru } from './lru.js'
 import { rawEntryAt } from './tree-lookup.js'
+import { encodeTreeEdit } from './tree-splice.js'
 
 /** The id of the empty tree, which every git knows without storing it. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
@@ -150,7 +151,8 @@ export class TreeStore {
 
   /** With `batch`, tree writes are only started (see `ObjectDatabase.enqueue`); the caller drains them. */
   private async applyChanges(treeOid: string | null, changes: ReadonlyMap<string, string | null>, batch: boolean): Promise<string | null> {
-    const entries = treeOid ? [...(await this.readTree(treeOid))] : []
+    const base = treeOid ? await this.readTree(treeOid) : null
+    const entries = base ? [...base] : []
     const nested = new Map<string, Map<string, string | null>>()
     for (const [path, oid] of changes) {
       const slash = path.indexOf('/')
@@ -170,7 +172,7 @@ export class TreeStore {
       upsert(entries, name, child === null ? null : { mode: '40000', name, oid: child })
     }
     if (entries.length === 0) return null
-    const encoded = encodeTree(entries)
+    const encoded = encodeTreeEdit(entries, base)
     const oid = batch ? this.core.objects.enqueue('tree', encoded) : await this.core.objects.write('tree', encoded)
     this.trees.set(oid, entries)
     return oid
