@@ -1,5 +1,6 @@
 import type { Direction } from './objective-direction.js'
 import { resolveMetaKey, SETTINGS_PREFIX, type Comparison } from './compare.js'
+import { stringifyExact } from './lossless-json.js'
 import type { JsonValue } from './sidecar.js'
 
 /** Mean and sample standard deviation (n − 1) of one column over a group; `null` where undefined. */
@@ -46,7 +47,8 @@ export function groupComparison(comparison: Comparison, wanted: string): Compare
   const identityKeys = (settingKeys.length > 0 || key.startsWith(SETTINGS_PREFIX) ? settingKeys : comparison.metaKeys).filter((k) => k !== key)
   const groups = new Map<string, CompareGroup & { rows: Comparison['rows'] }>()
   for (const row of comparison.rows) {
-    const identity = JSON.stringify(identityKeys.map((k) => row.meta[k] ?? null))
+    // Exact: settings hold bigints (64-bit seeds), which JSON.stringify refuses.
+    const identity = stringifyExact(identityKeys.map((k) => row.meta[k] ?? null))
     let group = groups.get(identity)
     if (!group) {
       group = {

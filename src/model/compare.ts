@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import { InvalidArgumentError } from '../errors/index.js'
 import { bestOf, directionOf, isBetter, type Direction } from './objective-direction.js'
+import { isLosslessNumber, stringifyExact } from './lossless-json.js'
 import { flattenJson, SETTINGS_KEY } from './settings.js'
 import type { JsonValue } from './sidecar.js'
 import type { ScoreStats } from './stats.js'
@@ -190,7 +191,7 @@ export function buildComparison(options: { sources: readonly CompareSource[]; ta
  * @throws InvalidArgumentError when `sortBy` names no column.
  */
 export function sortRows(comparison: Comparison, sortBy: string): CompareRow[] {
-  const key = (row: CompareRow): number | string | null => {
+  const key = (row: CompareRow): number | bigint | string | null => {
     if (comparison.objectives.includes(sortBy)) {
       const o = row.objectives[sortBy]
       if (!o || o.best === null) return null
@@ -202,7 +203,12 @@ export function sortRows(comparison: Comparison, sortBy: string): CompareRow[] {
     if (sortBy === 'target') return row.targetGeneration ?? null
     const metaKey = resolveMetaKey(comparison.metaKeys, sortBy, 'sortBy')
     const v = row.meta[metaKey]
-    return typeof v === 'number' || typeof v === 'string' ? v : v === null || v === undefined ? null : JSON.stringify(v)
+    const value: unknown = v
+    // Sidecars are read exactly: a 64-bit seed is a bigint, which orders against numbers as is
+    // (and which JSON.stringify refuses: sorting by it crashed).
+    if (typeof value === 'bigint') return value
+    if (isLosslessNumber(value)) return Number(value.value)
+    return typeof v === 'number' || typeof v === 'string' ? v : v === null || v === undefined ? null : stringifyExact(v)
   }
   const keyed = comparison.rows.map((row, i) => ({ row, i, k: key(row) }))
   keyed.sort((a, b) => {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util'
 import { InvalidOverrideError } from '../errors/index.js'
-import { stringifyExact } from './lossless-json.js'
+import { isLosslessNumber, stringifyExact } from './lossless-json.js'
 import type { JsonValue } from './sidecar.js'
 
 /**
@@ -69,9 +69,9 @@ export function applyOverrides(options: { saved: Record<string, JsonValue> | nul
       throw new InvalidOverrideError(`cannot override ${key}: it is not one of the saved settings (${Object.keys(saved).join(', ')})`, { key, reason: 'unknown-setting', received: value })
     }
     const before = parent[leaf]!
-    if (isDeepStrictEqual(before, value)) continue
+    if (sameJson(before, value)) continue
     if (jsonType(before) !== jsonType(value)) {
-      throw new InvalidOverrideError(`cannot override ${key}: the saved value is a ${jsonType(before)} (${JSON.stringify(before)}), the override a ${jsonType(value)} (${JSON.stringify(value)})`, {
+      throw new InvalidOverrideError(`cannot override ${key}: the saved value is a ${jsonType(before)} (${stringifyExact(before)}), the override a ${jsonType(value)} (${stringifyExact(value)})`, {
         key,
         reason: 'type-mismatch',
         saved: before,
@@ -79,7 +79,7 @@ export function applyOverrides(options: { saved: Record<string, JsonValue> | nul
       })
     }
     if (locked.has(key) || path.some((_, i) => locked.has(path.slice(0, i + 1).join('.')))) {
-      throw new InvalidOverrideError(`cannot override ${key} mid-run (${JSON.stringify(before)} → ${JSON.stringify(value)}): the engine does not support changing it; start a new run instead`, {
+      throw new InvalidOverrideError(`cannot override ${key} mid-run (${stringifyExact(before)} → ${stringifyExact(value)}): the engine does not support changing it; start a new run instead`, {
         key,
         reason: 'locked',
         saved: before,
@@ -134,8 +134,21 @@ export function formatSettingChange(change: SettingChange, max = 120): string {
   return `${change.key} ${show(change.from)}→${show(change.to)}`
 }
 
+/**
+ * The JSON type of a value. Settings read back from a sidecar are parsed exactly, so a 64-bit
+ * seed is a `bigint` (and a number beyond double precision a LosslessNumber): in JSON they are
+ * numbers like any other, and overriding one with a smaller seed is no change of type.
+ */
 function jsonType(v: JsonValue): string {
+  const value: unknown = v
+  if (typeof value === 'bigint' || isLosslessNumber(value)) return 'number'
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v
+}
+
+/** Equal as JSON: numbers by their exact digits, whichever way each was parsed (`7n` is `7`). */
+function sameJson(a: JsonValue, b: JsonValue): boolean {
+  if (isDeepStrictEqual(a, b)) return true
+  return jsonType(a) === 'number' && jsonType(b) === 'number' && stringifyExact(a) === stringifyExact(b)
 }
 
 function isObject(v: unknown): v is Record<string, JsonValue> {

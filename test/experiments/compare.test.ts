@@ -76,6 +76,17 @@ describe('compare: the pure table', () => {
     expect(codeOf(() => groupComparison(buildComparison({ sources: [a, b, c] }), 'meta.colour'))).toBe('E_INVALID_ARGUMENT')
   })
 
+  it('sorts and groups by settings that hold 64-bit integers (read back exactly as bigints)', () => {
+    const big = 2n ** 63n
+    const x = source('x', { settings: { rate: 0.2, seed: big + 2n } }, [{ score: [0.5], cost: [0.5] }])
+    const y = source('y', { settings: { rate: 0.9, seed: big + 1n } }, [{ score: [0.6], cost: [0.4] }])
+    const z = source('z', { settings: { rate: 0.2, seed: 3 } }, [{ score: [0.7], cost: [0.3] }])
+    expect(buildComparison({ sources: [x, y, z], sortBy: 'meta.seed' }).rows.map((r) => r.name)).toEqual(['z', 'y', 'x'])
+    const groups = groupComparison(buildComparison({ sources: [x, y, z] }), 'meta.rate')
+    expect(groups.map((g) => g.members)).toEqual([['x'], ['y'], ['z']])
+    expect(groupComparison(buildComparison({ sources: [x, y, z] }), 'meta.seed').map((g) => g.members)).toEqual([['x', 'z'], ['y']])
+  })
+
   it('parses targets and meta keys strictly', () => {
     expect(parseTarget(' cost <= 0.1 ')).toEqual({ objective: 'cost', op: '<=', value: 0.1, text: 'cost <= 0.1' })
     expect(parseTarget('score>0.5').op).toBe('>')
