@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js'
 import { createStyle, shouldColor } from './format/color.js'
 import { describeError } from './format/errors.js'
+import { stringifyExact } from '../model/lossless-json.js'
 import { examples, type Cli, type Io } from './runtime.js'
 import { registerInit } from './commands/init.js'
 import { registerSave } from './commands/save.js'
@@ -150,7 +151,8 @@ export async function run(io: Io): Promise<number> {
     const json = io.argv.includes('--json')
     if (json) {
       const { message, hint, code, category, exitCode, data } = described
-      io.stderr.write(JSON.stringify({ error: { code, category, exitCode, message, ...(hint ? { hint } : {}), ...(data === undefined ? {} : { data }) } }) + '\n')
+      // Exact: an error's data may carry a saved 64-bit seed (a bigint), which JSON.stringify refuses.
+      io.stderr.write(stringifyExact({ error: { code, category, exitCode, message, ...(hint ? { hint } : {}), ...(data === undefined ? {} : { data }) } }) + '\n')
     } else {
       const style = createStyle(shouldColor({ isTTY: io.stderr.isTTY, env: io.env }))
       io.stderr.write(`${style.red('evogit: error:')} ${described.message}\n`)

@@ -161,7 +161,7 @@ async function dispatch(session: Session, method: string, params: Params, versio
   const handler = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined
   if (!handler) {
     const planned = PLANNED.includes(method)
-    throw new InvalidArgumentError(planned ? `method ${method} is not available in this evogit version (${version})` : `unknown method ${JSON.stringify(method)}; hello lists the methods`, {
+    throw new InvalidArgumentError(planned ? `method ${method} is not available in this evogit version (${version})` : `unknown method ${stringifyExact(method)}; hello lists the methods`, {
       parameter: 'method',
       expected: serveMethods().join(', '),
       received: method,
@@ -215,5 +215,5 @@ function spec(value: unknown): GenerationSpec {
   if (typeof value === 'object' && value !== null && typeof (value as { ref?: unknown }).ref === 'string' && typeof (value as { generation?: unknown }).generation === 'number') {
     return value as GenerationSpec
   }
-  throw new InvalidArgumentError(`a generation is a number, "ref:N" or {"ref", "generation"}, received ${JSON.stringify(value)}`, { parameter: 'generation', expected: 'N, "ref:N" or {ref, generation}', received: JSON.stringify(value) ?? 'undefined' })
+  throw new InvalidArgumentError(`a generation is a number, "ref:N" or {"ref", "generation"}, received ${stringifyExact(value ?? null)}`, { parameter: 'generation', expected: 'N, "ref:N" or {ref, generation}', received: value === undefined ? 'undefined' : stringifyExact(value) })
 }

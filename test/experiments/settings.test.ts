@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { EvogitError, openStore, personaSchema } from '../../src/index.js'
 import { applyOverrides, flattenJson, formatSettingChange, settingChanges, settingsOf } from '../../src/model/settings.js'
+import { ok } from '../cli/run-cli.js'
 import { fixedClock, git, population, tempDir } from '../helpers.js'
 
 const saved = { populationSize: 24, mutationRate: 0.2, seed: 7, selection: { tournament: 3, elitism: true } }
@@ -42,6 +43,27 @@ describe('applyOverrides: the rule for what a resume may change', () => {
     expect(codeOf(() => applyOverrides({ saved, overrides: { 'selection.tournament': 9 }, locked: ['selection'] }))).toMatchObject({ data: { reason: 'locked' } })
     expect(codeOf(() => applyOverrides({ saved: null, overrides: { mutationRate: 0.9 } }))).toMatchObject({ data: { key: 'mutationRate', reason: 'no-settings' } })
     expect(applyOverrides({ saved: null })).toEqual({ saved: null, effective: null, changed: [] })
+  })
+
+  it('treats a 64-bit integer as the number it is: overridable by a smaller one, named in errors, never a crash', () => {
+    // A resumed sidecar is read exactly, so a 64-bit seed comes back a bigint.
+    const big = { seed: 2n ** 63n + 5n, mutationRate: 0.2 } as unknown as Record<string, never>
+    const out = applyOverrides({ saved: big, overrides: { seed: 42 } })
+    expect(out.effective).toEqual({ seed: 42, mutationRate: 0.2 })
+    expect(out.changed).toEqual([{ key: 'seed', from: 2n ** 63n + 5n, to: 42 }])
+    // The same value in another representation changes nothing.
+    expect(applyOverrides({ saved: { seed: 7n } as unknown as Record<string, never>, overrides: { seed: 7 } }).changed).toEqual([])
+    expect(applyOverrides({ saved: { seed: 7 }, overrides: { seed: 7n as unknown as number } }).changed).toEqual([])
+    const mismatch = codeOf(() => applyOverrides({ saved: big, overrides: { seed: 'abc' } }))
+    expect(mismatch).toMatchObject({ code: 'E_INVALID_OVERRIDE', data: { key: 'seed', reason: 'type-mismatch' } })
+    let message = ''
+    try {
+      applyOverrides({ saved: big, overrides: { seed: 3 }, locked: ['seed'] })
+    } catch (err) {
+      message = (err as Error).message
+      expect(err).toBeInstanceOf(EvogitError)
+    }
+    expect(message).toContain('9223372036854775813 → 3')
   })
 
   it('compares settings by leaf path and formats trailer values', () => {
@@ -93,6 +115,24 @@ describe('resume({ overrides }) and the Settings-Changed trailer', () => {
     await second.saveGeneration(3, population(2, 3), { scores: [1, 2], meta: { settings: { ...settings, seed: 2n ** 63n + 6n } } })
     const trailers = git(dir, 'log', '--format=%(trailers:key=Generation,valueonly,separator=)|%(trailers:key=Settings-Changed,valueonly,separator=;)', 'main').trim().split('\n')
     expect(trailers).toEqual(['3|seed 9223372036854775813→9223372036854775814', '2|', '1|', '0|'])
+  })
+
+  it('the CLI shows, sorts and groups 64-bit settings digit for digit: diff, compare, compare --group-by', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir, schema: personaSchema, clock: fixedClock() })
+    const seed = 2n ** 63n + 5n
+    await store.saveGeneration(0, population(2, 0), { scores: [1, 2], meta: { settings: { seed, mutationRate: 0.2 } } })
+    await store.saveGeneration(1, population(2, 1), { scores: [1, 3], meta: { settings: { seed: seed + 1n, mutationRate: 0.2 } } })
+    await store.branch('wide', { from: 0 })
+    await store.saveGeneration(1, population(2, 1), { scores: [2, 3], meta: { settings: { seed, mutationRate: 0.9 } }, branch: 'wide' })
+    const diff = await ok(['diff', '0', '1'], { cwd: dir })
+    expect(diff.stdout).toContain('meta.settings.seed: 9223372036854775813 → 9223372036854775814')
+    const table = await ok(['compare', '--sort-by', 'meta.seed'], { cwd: dir })
+    expect(table.stdout).toContain('9223372036854775814')
+    const grouped = await ok(['compare', '--group-by', 'meta.mutationRate'], { cwd: dir })
+    expect(grouped.stdout.split('\n').filter((l) => /^0\.[29] /.test(l))).toHaveLength(2)
+    const json = (await ok(['compare', '--json', '--group-by', 'meta.seed'], { cwd: dir })).stdout
+    expect(json).toMatch(/9223372036854775813/)
   })
 
   it('diff reports the meta keys that differ, with the population and stats', async () => {

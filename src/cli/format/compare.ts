@@ -2,6 +2,7 @@ import type { Comparison } from '../../model/compare.js'
 import type { CompareGroup, Spread } from '../../model/compare-group.js'
 import type { Style } from './color.js'
 import { csvLine, markdownTable, type Cell } from './csv.js'
+import { stringifyExact } from '../../model/lossless-json.js'
 import { formatScore } from './numbers.js'
 import { renderTable } from './table.js'
 
@@ -48,10 +49,7 @@ export function comparisonMatrix(comparison: Comparison): Matrix {
       cells.push(o?.best ?? null, o?.bestGeneration ?? null, o?.latestBest ?? null, o?.latestMean ?? null)
     }
     if (comparison.target) cells.push(row.targetGeneration ?? null)
-    for (const key of comparison.metaKeys) {
-      const v = row.meta[key]
-      cells.push(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : v)
-    }
+    for (const key of comparison.metaKeys) cells.push(metaCell(row.meta[key]))
     return cells
   })
   return { headers, rows, numeric }
@@ -73,11 +71,8 @@ export function groupsMatrix(comparison: Comparison, groups: readonly CompareGro
     numeric.push(false)
   }
   const rows = groups.map((g) => {
-    const cells: Cell[] = [g.values.map((v) => JSON.stringify(v)).join(', '), g.members.length]
-    for (const k of sharedKeys) {
-      const v = g.shared[k]
-      cells.push(v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : v)
-    }
+    const cells: Cell[] = [g.values.map((v) => stringifyExact(v)).join(', '), g.members.length]
+    for (const k of sharedKeys) cells.push(metaCell(g.shared[k]))
     cells.push(formatSpread(g.latestGeneration))
     for (const name of comparison.objectives) {
       const o = g.objectives[name]
@@ -120,4 +115,14 @@ export function renderMatrix(options: { matrix: Matrix; format: MatrixFormat; tr
     rows: rows.map((r) => r.map((c, i) => (i === 0 ? style.bold(String(c)) : display(c, numeric[i]!)))),
     header: style.bold,
   })
+}
+
+/**
+ * A meta value as a cell: scalars as they are, objects and arrays as JSON. Sidecars are read
+ * exactly, so a 64-bit seed is a bigint: its digits, as text (JSON.stringify refuses it).
+ */
+function metaCell(v: unknown): Cell {
+  if (v === undefined || v === null) return null
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v
+  return typeof v === 'bigint' ? v.toString() : stringifyExact(v)
 }

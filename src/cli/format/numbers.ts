@@ -1,3 +1,4 @@
+import { stringifyExact } from '../../model/lossless-json.js'
 import { DISPLAY_DIGITS, formatNumber } from '../../model/number-format.js'
 
 /** A score for a table cell: {@link formatNumber}'s rule at four significant digits, and `—` when there is none. */
@@ -22,9 +23,10 @@ export function shortCommit(commit: string | null | undefined): string {
   return commit ? commit.slice(0, 7) : '—'
 }
 
-/** A JSON value on one line, cut to `max` characters with an ellipsis. */
+/** A JSON value on one line, numbers digit for digit, cut to `max` characters with an ellipsis. */
 export function inlineValue(value: unknown, max = 60): string {
   if (value === undefined) return '(absent)'
-  const text = JSON.stringify(value) ?? `(${typeof value})`
+  // Exact: settings read back from a sidecar hold bigints (64-bit seeds).
+  const text = typeof value === 'function' || typeof value === 'symbol' ? `(${typeof value})` : stringifyExact(value)
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }

@@ -3,8 +3,7 @@ import type { Sidecar } from '../../model/sidecar.js'
 import type { ScoreStats } from '../../model/stats.js'
 import type { Style } from './color.js'
 import { objectiveLabel } from '../../model/objectives.js'
-import { stringifyExact } from '../../model/lossless-json.js'
-import { formatScore, plural, shortCommit } from './numbers.js'
+import { formatScore, inlineValue, plural, shortCommit } from './numbers.js'
 import { relativeTime } from './relative-time.js'
 import { renderTable } from './table.js'
 
@@ -40,7 +39,7 @@ export function renderSummary(options: { summary: GenerationSummary; style: Styl
   field('size', plural(s.populationSize, 'individual'))
   field('saved', s.savedAt === null ? '—' : `${s.savedAt} (${relativeTime({ time: s.savedAt, now })})`)
   field('parent', s.parent === null ? 'none (first generation)' : `generation ${s.parent.generation ?? '—'} (${shortCommit(s.parent.commit)})`)
-  field('meta', s.meta === null ? '—' : inlineExact(s.meta, 100))
+  field('meta', s.meta === null ? '—' : inlineValue(s.meta, 100))
   if (s.primary !== null) field('primary', s.primary)
   if (s.pareto) {
     const hv = s.pareto.hypervolume === null ? '' : `, hypervolume ${formatScore(s.pareto.hypervolume)} (reference ${s.pareto.reference?.source ?? '—'})`
@@ -65,10 +64,4 @@ export function renderSummary(options: { summary: GenerationSummary; style: Styl
     lines.push('', ...table.trimEnd().split('\n').map((l) => `  ${l}`))
   }
   return lines.join('\n') + '\n'
-}
-
-/** Like `inlineValue`, but with exact numbers printed digit for digit. */
-function inlineExact(value: unknown, max: number): string {
-  const text = stringifyExact(value)
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
