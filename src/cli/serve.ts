@@ -68,7 +68,7 @@ const METHODS: Record<string, Handler> = {
   status: (s) => s.status(),
   add: (s, p) =>
     s.commitWorkingFiles({
-      ...(p.generations === undefined ? {} : { generations: p.generations as number[] }),
+      ...(p.generations === undefined ? {} : { generations: list(p, 'generations', 'number') as number[] }),
       ...(p.scores === undefined ? {} : { scores: p.scores as ScoresInput }),
       ...(p.scoreField === undefined ? {} : { score: str(p, 'scoreField') }),
       ...(p.meta === undefined ? {} : { meta: p.meta }),
@@ -85,7 +85,7 @@ const METHODS: Record<string, Handler> = {
   pull: (s, p) => s.pull({ ...(p.branch === undefined ? {} : { branch: str(p, 'branch') }), ...(p.remote === undefined ? {} : { remote: str(p, 'remote') }) }),
   compare: (s, p) =>
     s.compare({
-      ...(p.refs === undefined ? {} : { refs: p.refs as string[] }),
+      ...(p.refs === undefined ? {} : { refs: list(p, 'refs', 'string') as string[] }),
       ...(p.target === undefined ? {} : { target: str(p, 'target') }),
       ...(p.sortBy === undefined ? {} : { sortBy: str(p, 'sortBy') }),
       ...(p.groupBy === undefined ? {} : { groupBy: str(p, 'groupBy') }),
@@ -93,7 +93,7 @@ const METHODS: Record<string, Handler> = {
     }),
   objectives: (s, p) => s.objectives(ref(p)),
   pareto: (s, p) => s.pareto(int(p, 'generation'), ref(p)),
-  lineage: (s, p) => s.ancestry(p.id as string | number, { ...ref(p), ...(p.generation === undefined ? {} : { generation: int(p, 'generation') }), ...(p.depth === undefined ? {} : { depth: int(p, 'depth') }) }),
+  lineage: (s, p) => s.ancestry(lineageId(p), { ...ref(p), ...(p.generation === undefined ? {} : { generation: int(p, 'generation') }), ...(p.depth === undefined ? {} : { depth: int(p, 'depth') }) }),
 }
 
 /** Methods the protocol names that this build does not provide yet. */
@@ -180,6 +180,25 @@ async function openSession(session: Session, options: { create: boolean; adopt: 
 function int(p: Params, name: string): number {
   const v = p[name]
   if (typeof v !== 'number') throw new InvalidArgumentError(`\`${name}\` must be a number, received ${typeof v}`, { parameter: name, expected: 'a number', received: typeof v })
+  return v
+}
+
+/** An array parameter whose every element has the JSON type `type`. */
+function list(p: Params, name: string, type: 'number' | 'string'): unknown[] {
+  const v = p[name]
+  // A huge integer arrives as a bigint (requests are parsed exactly): refused here, not by a TypeError later.
+  const bad = Array.isArray(v) ? v.findIndex((x) => typeof x !== type) : -1
+  if (!Array.isArray(v) || bad >= 0) {
+    const received = Array.isArray(v) ? `${typeof v[bad]} at index ${bad}` : typeof v
+    throw new InvalidArgumentError(`\`${name}\` must be an array of ${type}s, received ${received}`, { parameter: name, expected: `an array of ${type}s`, received })
+  }
+  return v
+}
+
+/** An individual's id: a string or a number. */
+function lineageId(p: Params): string | number {
+  const v = p.id
+  if (typeof v !== 'string' && typeof v !== 'number') throw new InvalidArgumentError(`\`id\` must be a string or a number, received ${typeof v}`, { parameter: 'id', expected: 'a string or a number', received: typeof v })
   return v
 }
 

@@ -202,13 +202,7 @@ export function sortRows(comparison: Comparison, sortBy: string): CompareRow[] {
     if (sortBy === 'generations') return row.generations
     if (sortBy === 'target') return row.targetGeneration ?? null
     const metaKey = resolveMetaKey(comparison.metaKeys, sortBy, 'sortBy')
-    const v = row.meta[metaKey]
-    const value: unknown = v
-    // Sidecars are read exactly: a 64-bit seed is a bigint, which orders against numbers as is
-    // (and which JSON.stringify refuses: sorting by it crashed).
-    if (typeof value === 'bigint') return value
-    if (isLosslessNumber(value)) return Number(value.value)
-    return typeof v === 'number' || typeof v === 'string' ? v : v === null || v === undefined ? null : stringifyExact(v)
+    return metaSortKey(row.meta[metaKey])
   }
   const keyed = comparison.rows.map((row, i) => ({ row, i, k: key(row) }))
   keyed.sort((a, b) => {
@@ -218,6 +212,23 @@ export function sortRows(comparison: Comparison, sortBy: string): CompareRow[] {
     return a.i - b.i
   })
   return keyed.map((k) => k.row)
+}
+
+/** The spelling of a JSON number. */
+const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
+
+/**
+ * A meta value as a sort key, numbers by value however they arrive: a double, a bigint (a
+ * 64-bit seed in exactly parsed meta), or the digit string `store.compare` makes of a number no
+ * double holds, which sorted as text put 10000000000000000000 before 9223372036854775813.
+ */
+function metaSortKey(v: unknown): number | bigint | string | null {
+  if (v === null || v === undefined) return null
+  if (typeof v === 'number' || typeof v === 'bigint') return v
+  const digits = isLosslessNumber(v) ? v.value : typeof v === 'string' && JSON_NUMBER.test(v) ? v : null
+  if (digits !== null) return /^-?[0-9]+$/.test(digits) ? BigInt(digits) : Number(digits)
+  // Objects and arrays by their JSON text (exact: JSON.stringify refuses a bigint inside).
+  return typeof v === 'string' ? v : stringifyExact(v)
 }
 
 /**

@@ -109,7 +109,8 @@ async function locate(options: WalkOptions, newest: boolean): Promise<{ gen: Gen
     if (gen && index !== undefined) return { gen, index }
   }
   const where = options.generation === undefined ? `any generation on ${options.refName}` : `generation ${options.generation} on ${options.refName}`
-  throw new IndividualNotFoundError(`no individual ${JSON.stringify(id)} in ${where}`, {
+  // A string id quoted, a number as its digits (idText: a bigint from an exactly parsed request has no JSON.stringify).
+  throw new IndividualNotFoundError(`no individual ${typeof id === 'string' ? JSON.stringify(id) : idText(id)} in ${where}`, {
     id,
     ...(options.generation === undefined ? {} : { generation: options.generation }),
     ref: options.refName,

@@ -21,8 +21,10 @@ export function nonDominatedRanks(points: readonly (readonly number[])[]): numbe
   const order = Array.from({ length: n }, (_, i) => i)
   order.sort((a, b) => {
     for (let j = 0; j < m; j++) {
-      const d = flat[a * m + j]! - flat[b * m + j]!
-      if (d !== 0) return d
+      // Compared, not subtracted: ∞ − ∞ is NaN, which sort takes for "equal" at this coordinate.
+      const x = flat[a * m + j]!
+      const y = flat[b * m + j]!
+      if (x !== y) return x < y ? -1 : 1
     }
     return a - b
   })

@@ -145,10 +145,12 @@ function jsonType(v: JsonValue): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v
 }
 
-/** Equal as JSON: numbers by their exact digits, whichever way each was parsed (`7n` is `7`). */
+/**
+ * Equal as JSON: numbers by their exact digits, whichever way each was parsed (`7n` is `7`,
+ * also inside objects and arrays written in the same key order).
+ */
 function sameJson(a: JsonValue, b: JsonValue): boolean {
-  if (isDeepStrictEqual(a, b)) return true
-  return jsonType(a) === 'number' && jsonType(b) === 'number' && stringifyExact(a) === stringifyExact(b)
+  return isDeepStrictEqual(a, b) || (jsonType(a) === jsonType(b) && stringifyExact(a) === stringifyExact(b))
 }
 
 function isObject(v: unknown): v is Record<string, JsonValue> {

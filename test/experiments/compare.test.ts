@@ -82,6 +82,10 @@ describe('compare: the pure table', () => {
     const y = source('y', { settings: { rate: 0.9, seed: big + 1n } }, [{ score: [0.6], cost: [0.4] }])
     const z = source('z', { settings: { rate: 0.2, seed: 3 } }, [{ score: [0.7], cost: [0.3] }])
     expect(buildComparison({ sources: [x, y, z], sortBy: 'meta.seed' }).rows.map((r) => r.name)).toEqual(['z', 'y', 'x'])
+    // store.compare hands numbers no double holds over as digit strings: still ordered by value.
+    const digits = (name: string, seed: string | number) => source(name, { settings: { seed } }, [{ score: [0.5], cost: [0.5] }])
+    const rows = buildComparison({ sources: [digits('ten', '10000000000000000000'), digits('nine', '9223372036854775813'), digits('three', 3)], sortBy: 'meta.seed' }).rows
+    expect(rows.map((r) => r.name)).toEqual(['three', 'nine', 'ten'])
     const groups = groupComparison(buildComparison({ sources: [x, y, z] }), 'meta.rate')
     expect(groups.map((g) => g.members)).toEqual([['x'], ['y'], ['z']])
     expect(groupComparison(buildComparison({ sources: [x, y, z] }), 'meta.seed').map((g) => g.members)).toEqual([['x', 'z'], ['y']])

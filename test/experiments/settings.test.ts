@@ -127,10 +127,14 @@ describe('resume({ overrides }) and the Settings-Changed trailer', () => {
     await store.saveGeneration(1, population(2, 1), { scores: [2, 3], meta: { settings: { seed, mutationRate: 0.9 } }, branch: 'wide' })
     const diff = await ok(['diff', '0', '1'], { cwd: dir })
     expect(diff.stdout).toContain('meta.settings.seed: 9223372036854775813 → 9223372036854775814')
-    const table = await ok(['compare', '--sort-by', 'meta.seed'], { cwd: dir })
-    expect(table.stdout).toContain('9223372036854775814')
+    expect((await ok(['diff', '0', '1', '--json'], { cwd: dir })).stdout).toMatch(/"old": 9223372036854775813,\s*"new": 9223372036854775814/)
+    // Seeds of different lengths: ordered by value, not as text (where 10… sorts before 9…).
+    await store.branch('long', { from: 0 })
+    await store.saveGeneration(1, population(2, 1), { scores: [0, 1], meta: { settings: { seed: 10n ** 19n, mutationRate: 0.5 } }, branch: 'long' })
+    const table = await ok(['compare', '--sort-by', 'meta.seed', '--json'], { cwd: dir })
+    expect(table.json<{ rows: { name: string }[] }>().rows.map((r) => r.name)).toEqual(['wide', 'main', 'long'])
     const grouped = await ok(['compare', '--group-by', 'meta.mutationRate'], { cwd: dir })
-    expect(grouped.stdout.split('\n').filter((l) => /^0\.[29] /.test(l))).toHaveLength(2)
+    expect(grouped.stdout.split('\n').filter((l) => /^0\.[259] /.test(l))).toHaveLength(3)
     const json = (await ok(['compare', '--json', '--group-by', 'meta.seed'], { cwd: dir })).stdout
     expect(json).toMatch(/9223372036854775813/)
   })

@@ -56,6 +56,11 @@ describe('non-dominated sorting', () => {
     )
   })
 
+  it('orders infinite coordinates like any other value (∞ − ∞ would be NaN)', () => {
+    expect(nonDominatedRanks([[Infinity, 1, 1], [Infinity, 0, 0]])).toEqual([1, 0])
+    expect(nonDominatedRanks([[-Infinity, 2], [-Infinity, 1], [0, 0]])).toEqual([1, 0, 0])
+  })
+
   it('gives the same ranks as peeling fronts by the definition', () => {
     fc.assert(fc.property(fc.integer({ min: 2, max: 4 }).chain((m) => cloud(m)), (points) => {
       expect(nonDominatedRanks(points)).toEqual(naiveRanks(points))

@@ -79,10 +79,14 @@ describe('evogit serve --stdio', () => {
       { id: 5, method: 'hello' },
       // Requests are parsed exactly: a huge integer is a bigint, and refusing one must not crash on it.
       `{"id":6,"method":"tag","params":{"name":"t","generation":123456789012345678901234}}`,
+      `{"id":7,"method":"lineage","params":{"id":123456789012345678901234}}`,
+      `{"id":8,"method":"compare","params":{"refs":["main",7]}}`,
     ])
     const responses = lines.map((l) => JSON.parse(l) as { id: number; result?: unknown; error?: unknown })
     expect(responses.map((r) => r.error ?? null).slice(0, 5)).toEqual([null, null, null, null, null])
     expect(responses[5]).toMatchObject({ id: 6, error: { code: 'E_INVALID_ARGUMENT', message: expect.stringContaining('received 123456789012345678901234') as unknown } })
+    expect(responses[6]).toMatchObject({ id: 7, error: { code: 'E_INVALID_ARGUMENT', data: { parameter: 'id', received: 'bigint' } } })
+    expect(responses[7]).toMatchObject({ id: 8, error: { code: 'E_INVALID_ARGUMENT', data: { parameter: 'refs', received: 'number at index 1' } } })
     expect((responses[2]!.result as { rows: { name: string }[] }).rows.map((r) => r.name).sort()).toEqual(['exp', 'main'])
     expect(lines[3]).toContain(`"state":${big}`)
     expect((responses[4]!.result as { missing: string[] }).missing).toEqual([])
