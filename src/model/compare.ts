@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import { InvalidArgumentError } from '../errors/index.js'
 import { bestOf, directionOf, isBetter, type Direction } from './objective-direction.js'
-import { isLosslessNumber, stringifyExact } from './lossless-json.js'
+import { isLosslessNumber, numberOfDigits, stringifyExact } from './lossless-json.js'
 import { flattenJson, SETTINGS_KEY } from './settings.js'
 import type { JsonValue } from './sidecar.js'
 import type { ScoreStats } from './stats.js'
@@ -214,9 +214,6 @@ export function sortRows(comparison: Comparison, sortBy: string): CompareRow[] {
   return keyed.map((k) => k.row)
 }
 
-/** The spelling of a JSON number. */
-const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
-
 /**
  * A meta value as a sort key, numbers by value however they arrive: a double, a bigint (a
  * 64-bit seed in exactly parsed meta), or the digit string `store.compare` makes of a number no
@@ -225,10 +222,10 @@ const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/
 function metaSortKey(v: unknown): number | bigint | string | null {
   if (v === null || v === undefined) return null
   if (typeof v === 'number' || typeof v === 'bigint') return v
-  const digits = isLosslessNumber(v) ? v.value : typeof v === 'string' && JSON_NUMBER.test(v) ? v : null
-  if (digits !== null) return /^-?[0-9]+$/.test(digits) ? BigInt(digits) : Number(digits)
+  if (isLosslessNumber(v)) return numberOfDigits(v.value)
+  if (typeof v === 'string') return numberOfDigits(v) ?? v
   // Objects and arrays by their JSON text (exact: JSON.stringify refuses a bigint inside).
-  return typeof v === 'string' ? v : stringifyExact(v)
+  return stringifyExact(v)
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { getUnsafeNumberReason, isInteger, isLosslessNumber, LosslessNumber, parse } from 'lossless-json'
+import { getUnsafeNumberReason, isInteger, isLosslessNumber, isNumber, LosslessNumber, parse } from 'lossless-json'
 import { InvalidJsonError } from '../errors/index.js'
 import { formatPath, MAX_JSON_DEPTH } from './canonical-json.js'
 import type { JsonValue } from './sidecar.js'
@@ -13,6 +13,12 @@ import type { JsonValue } from './sidecar.js'
  */
 
 export { LosslessNumber, isLosslessNumber }
+
+/** The value of a JSON number's digits, exact: a `bigint` for any integer, a double otherwise; `null` when `text` is no JSON number. */
+export function numberOfDigits(text: string): number | bigint | null {
+  if (!isNumber(text)) return null
+  return isInteger(text) ? BigInt(text) : Number(text)
+}
 
 /**
  * A JSON value as the library returns `meta`: integers beyond 2^53 are `bigint`, and numbers
