@@ -78,8 +78,9 @@ export async function runBench(config: BenchConfig, options: RunOptions = {}): P
       const own = join(root, t.name)
       await t.run({ ...ctx, dir: dirMaker(own) })
       // The next group starts on a quiet disk: the gigabytes a group writes are still being
-      // written back when it ends, and serve's saves (which fsync) measured 20-27 ms right
-      // after another group against 9-12 ms alone, on a disk at 15% I/O pressure.
+      // written back when it ends (/proc/pressure/io stood at 15% after the history group), and
+      // every group after it fsyncs. (Serve's slow saves in whole runs turned out to be the VM's
+      // noise, not this: alone they range as widely.)
       await rm(own, { recursive: true, force: true })
       await settleDisk()
       const seconds = (Date.now() - begun) / 1000
