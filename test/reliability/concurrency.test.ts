@@ -43,9 +43,6 @@ describe('concurrent writers (separate processes)', () => {
         const ids = await reader.listGenerations()
         if (ids.length > 0) expect(await reader.loadGeneration(ids.at(-1)!)).toHaveLength(24)
         reads++
-        // Reads of cached trees and of refs (synchronous) may finish in microtasks alone: let
-        // the writers' exit events in, or this loop would never see `running` turn false.
-        await new Promise((resolve) => setImmediate(resolve))
       }
     })()
     const exits = await Promise.all(writers.map((w) => w.exited))
