@@ -1,8 +1,7 @@
 import { ConcurrentUpdateError, StoreLockedError } from '../errors/index.js'
-import { errnoOf, ioError, isNotFound, nodeStoreFs, readFileOrNull, type StoreFs } from '../io/fs.js'
+import { errnoOf, ioError, isNotFound, readFileOrNull, type StoreFs } from '../io/fs.js'
 import { LockFile, type LockFileOptions } from '../io/lock-file.js'
 import type { Dirent } from 'node:fs'
-import { readSmallFileSync } from './loose-read.js'
 
 const OID = /^[0-9a-f]{40}$/
 
@@ -28,7 +27,7 @@ export class RefStore {
 
   /** Reads HEAD. */
   async head(): Promise<HeadState> {
-    const raw = await this.readRefFile(`${this.gitdir}/HEAD`)
+    const raw = await readFileOrNull(this.fs, `${this.gitdir}/HEAD`)
     const text = raw?.toString('utf8').trim() ?? ''
     if (text.startsWith('ref: ')) {
       const ref = text.slice(5).trim()
@@ -37,27 +36,10 @@ export class RefStore {
     return { ref: null, oid: OID.test(text) ? text : null }
   }
 
-  /**
-   * A ref file's bytes, or `null` when it is missing. Synchronous with the real file system, as
-   * loose objects are read: a save reads HEAD and its branch while the thread pool deflates the
-   * population, and the four pool round trips per file (open, fstat, read, close) waited behind
-   * that for 3.5 ms of a 1000-persona save, for microseconds of work (issue #14). An injected fs
-   * (tests that simulate failures) is used as given.
-   */
-  private readRefFile(path: string): Promise<Buffer | null> {
-    if (this.fs !== nodeStoreFs) return readFileOrNull(this.fs, path)
-    try {
-      return Promise.resolve(readSmallFileSync(path))
-    } catch (err) {
-      if (isNotFound(err)) return Promise.resolve(null)
-      return Promise.reject(ioError(err, path, 'read'))
-    }
-  }
-
   /** Resolves a full ref name (`refs/heads/x`) to the oid it stores, or `null` when absent. Loose refs win over packed ones, as in git. */
   async resolve(ref: string): Promise<string | null> {
     const path = `${this.gitdir}/${ref}`
-    const raw = await this.readRefFile(path).catch((err: unknown) => {
+    const raw = await readFileOrNull(this.fs, path).catch((err: unknown) => {
       // A directory where a ref file would be (refs/heads/a when refs/heads/a/b exists) means "no such ref".
       if (errnoOf((err as { cause?: unknown }).cause) === 'EISDIR') return null
       throw err
