@@ -134,8 +134,8 @@ export function canonicalize(value: unknown, order: KeyOrder = SORTED, what = 'v
     }
     // zod's output for an object schema has exactly the declared keys, in declared order: that
     // case is told by comparing the keys with the plan's, and the fields whose values zod
-    // guarantees canonical are then not visited at all (issue #14: the walk was 2 ms a save of
-    // 1000 personas).
+    // guarantees canonical are then not visited at all (issue #14: the walk was 2 ms of a
+    // 1000-persona save in a CPU profile; 0.86 -> 0.60 ms in a hot loop).
     const exact = plan.kind === 'object' && declaredExactly(obj, keys, plan)
     if (!exact && !inCanonicalOrder(obj, keys, plan)) {
       const out: Record<string, unknown> = {}
