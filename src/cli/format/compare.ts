@@ -118,11 +118,12 @@ export function renderMatrix(options: { matrix: Matrix; format: MatrixFormat; tr
 }
 
 /**
- * A meta value as a cell: scalars as they are, objects and arrays as JSON. Sidecars are read
- * exactly, so a 64-bit seed is a bigint: its digits, as text (JSON.stringify refuses it).
+ * A meta value as a cell: scalars as they are, anything else as exact JSON. Sidecars are read
+ * exactly, so a 64-bit seed is a bigint, which JSON.stringify refuses: stringifyExact gives its
+ * digits, as text.
  */
 function metaCell(v: unknown): Cell {
   if (v === undefined || v === null) return null
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v
-  return typeof v === 'bigint' ? v.toString() : stringifyExact(v)
+  return stringifyExact(v)
 }
