@@ -1,5 +1,5 @@
 import { InvalidJsonError } from '../errors/index.js'
-import { jsonBytes } from './json-bytes.js'
+import { jsonBytes, type JsonBytesOptions } from './json-bytes.js'
 import { yieldsCanonicalJson } from './validated-json.js'
 
 /**
@@ -221,8 +221,8 @@ export function canonicalJson(value: unknown, order: KeyOrder = SORTED, what = '
 }
 
 /** {@link canonicalJson}'s text as UTF-8 bytes, without the extra copies encoding a big string costs (see `json-bytes.ts`). */
-export function canonicalJsonBytes(value: unknown, order: KeyOrder = SORTED, what = 'value', options: { validated?: boolean } = {}): Buffer {
-  return jsonBytes(canonicalize(value, order, what, options))
+export function canonicalJsonBytes(value: unknown, order: KeyOrder = SORTED, what = 'value', options: { validated?: boolean } & JsonBytesOptions = {}): Buffer {
+  return jsonBytes(canonicalize(value, order, what, options), options)
 }
 
 /** Orders the keys whose values are defined: `undefined` members are dropped, as JSON.stringify would. */

@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { InvalidArgumentError, InvalidJsonError, InvalidPopulationError, type PopulationIssue } from '../errors/index.js'
 import { canonicalJson, canonicalJsonBytes, formatPath, type KeyOrder } from './canonical-json.js'
+import type { JsonBytesOptions } from './json-bytes.js'
 
 /** Errors list at most this many issues; a population of 10,000 broken individuals needs no 10,000-line message. */
 const MAX_ISSUES = 50
@@ -52,7 +53,7 @@ export function serializePopulation(population: readonly unknown[], keyOrder: Ke
 }
 
 /** {@link serializePopulation} as the bytes of `gen_<n>.json`, for a save (see `json-bytes.ts` for why not `Buffer.from`). */
-export function serializePopulationBytes(population: readonly unknown[], keyOrder: KeyOrder, generation?: number, options: { validated?: boolean } = {}): Buffer {
+export function serializePopulationBytes(population: readonly unknown[], keyOrder: KeyOrder, generation?: number, options: { validated?: boolean } & JsonBytesOptions = {}): Buffer {
   return populationError(() => canonicalJsonBytes(population, { kind: 'array', element: keyOrder }, 'population', options), generation)
 }
 
