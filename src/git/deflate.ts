@@ -76,13 +76,22 @@ async function deflateHalves(first: Buffer, second: Buffer, level: number, prefi
   const adlerFirst = prefix === null ? adler32(first) : adler32Combine(prefix.adler, adler32(first), first.length)
   const [head, tail] = await halves
   const adler = adler32Combine(adlerFirst, tail.readUInt32BE(tail.length - 4), second.length)
-  const before = prefix?.raw ?? Buffer.alloc(0)
-  const out = Buffer.allocUnsafe(before.length + head.length + tail.length)
   // The zlib header of the second half's stream (same level, no dictionary) serves the whole.
-  tail.copy(out, 0, 0, 2)
-  before.copy(out, 2)
-  head.copy(out, 2 + before.length)
-  tail.copy(out, 2 + before.length + head.length, 2, tail.length - 4)
-  out.writeUInt32BE(adler, out.length - 4)
+  return joinRawStreams(tail.subarray(0, 2), [prefix?.raw ?? Buffer.alloc(0), head, tail.subarray(2, tail.length - 4)], adler)
+}
+
+/**
+ * One zlib stream from raw deflate streams that each end byte-aligned (a sync flush), the last
+ * one final: the 2-byte zlib header, the streams in order, and the Adler-32 of all the input.
+ */
+export function joinRawStreams(zlibHeader: Uint8Array, raws: readonly Uint8Array[], adler: number): Buffer {
+  const out = Buffer.allocUnsafe(zlibHeader.length + raws.reduce((n, r) => n + r.length, 0) + 4)
+  out.set(zlibHeader, 0)
+  let at = zlibHeader.length
+  for (const raw of raws) {
+    out.set(raw, at)
+    at += raw.length
+  }
+  out.writeUInt32BE(adler, at)
   return out
 }

@@ -1,4 +1,5 @@
 import type { BigIntStats } from 'node:fs'
+import type { BlobDeflater } from './blob-deflater.js'
 import type { RepoCore } from './core.js'
 import type { Signature } from './format.js'
 import { ObjectDatabase } from './objects.js'
@@ -18,6 +19,8 @@ export interface CommitFile {
   data: Uint8Array
   /** The blob id, when the caller already hashed `data` (it is trusted, not re-hashed). */
   oid?: string
+  /** A deflater that saw `data` being produced and has started compressing it (see blob-deflater.ts). */
+  deflater?: BlobDeflater
 }
 
 /**
@@ -91,7 +94,7 @@ export interface CommitOutcome {
 /** Hashes `files` and starts deflating their blobs; see {@link StagedFiles}. */
 export function stageFiles(core: RepoCore, files: readonly CommitFile[]): StagedFiles {
   const hashed = files.map((f) => ({ path: f.path, data: f.data, oid: f.oid ?? ObjectDatabase.hash('blob', f.data) }))
-  const deflated = hashed.map((f) => ObjectDatabase.deflate('blob', f.data))
+  const deflated = files.map((f, i) => f.deflater?.deflate(Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength)) ?? ObjectDatabase.deflate('blob', hashed[i]!.data))
   // A caller that abandons the stage must not see an unhandled rejection; write re-awaits them.
   for (const d of deflated) d.catch(() => undefined)
   let written: Promise<void> | null = null

@@ -15,6 +15,7 @@ import { planObjectives } from './objectives-state.js'
 import { metaText, scoreFields, sidecarText } from './score-fields.js'
 import type { VerbatimSave } from './working-files.js'
 import type { StagedFiles } from '../git/transaction.js'
+import { BlobDeflater } from '../git/blob-deflater.js'
 import { rememberLineage } from './lineage-source.js'
 import { checkLineageParents, prepareLineage } from './record-lineage.js'
 import { rememberSettings, savedSettings, settingsChangedSince } from './settings-trailer.js'
@@ -126,7 +127,9 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   phase('scores, stats, meta')
   const lineage = prepareLineage(ctx, { lineage: options.lineage, population: individuals, generation })
   const verbatim = options.verbatim
-  const populationBytes = verbatim?.bytes ?? serializePopulationBytes(individuals, ctx.keyOrder, generation, { validated: true })
+  // A big population's blob is deflated in the thread pool while the rest of it is serialised.
+  const deflater = verbatim ? undefined : new BlobDeflater()
+  const populationBytes = verbatim?.bytes ?? serializePopulationBytes(individuals, ctx.keyOrder, generation, { validated: true, ...(deflater ? { progress: deflater.progress } : {}) })
   phase('serialize')
   const file = generationFileName(generation)
   const metaPath = sidecarPath(generation)
@@ -134,7 +137,7 @@ export async function saveGeneration<T>(options: SaveGenerationOptions<T>): Prom
   // The population blob is hashed and deflated (in the thread pool) before the lock is taken, so
   // the biggest compression of the save overlaps the lock and the reads below. Nothing touches
   // the disk before the lock, so a crash here leaves nothing to clean up.
-  const stagedPopulation = repo.stage([{ path: file, data: populationBytes }])
+  const stagedPopulation = repo.stage([{ path: file, data: populationBytes, ...(deflater ? { deflater } : {}) }])
   const populationOid = stagedPopulation.files[0]!.oid
   phase('stage population blob')
 
