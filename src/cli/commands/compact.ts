@@ -28,7 +28,7 @@ export function registerCompact(program: Command, cli: Cli): void {
     )
     .option('--full', 'repack the whole history (saves wait), dropping unreachable objects')
     .option('--auto', 'compact in a background process and return at once')
-    .option('--window <n>', 'objects compared in the delta search (default 10)', positiveInt('window'))
+    .option('--window <n>', 'objects compared in the delta search (default 10 with --full, 3 when packing what is new)', positiveInt('window'))
     .option('--depth <n>', 'longest delta chain (default 50)', positiveInt('depth'))
     // What `--auto` (and `evogit save`, when a compaction is due) runs in the detached process.
     .addOption(new Option('--in-background', 'run as a background compaction: lowest priority, one per store at a time').hideHelp())
