@@ -2,8 +2,8 @@
  * Measures the memory a save needs, in a process of its own so nothing else the benchmark did
  * is counted. Usage: `node memory-child.js <dir> <populationSize> <seed>`; prints one JSON line.
  *
- * How: build the population, open the store and save a tiny warm-up generation (so code loading
- * and lazy initialisation are not counted), run a full GC, then reset the kernel's peak-RSS mark
+ * How: build the population, open the store and save a warm-up generation of 600 (so code
+ * loading and lazy initialisation are not counted), run a full GC, then reset the kernel's peak-RSS mark
  * (`echo 5 > /proc/self/clear_refs`, which resets VmHWM) and read VmRSS as the baseline. After
  * the save, VmHWM is the highest resident set size reached during it; the figure is
  * VmHWM - baseline. Where /proc is unavailable, RSS is sampled every millisecond instead (which
@@ -30,7 +30,10 @@ async function main(): Promise<void> {
   const population = initialPopulation(r, Number(sizeArg))
   const scores = scoresOf(population)
   const store = await openStore({ dir, schema: personaSchema })
-  await store.saveGeneration(0, population.slice(0, 10), { scores: scores.slice(0, 10) })
+  // The warm-up is past the deflate limit (512 KB), so it also starts the deflate worker, a fixed
+  // cost of about 12 MB per process that any later big save shares (src/git/deflate-worker.ts).
+  const warm = Math.min(population.length, 600)
+  await store.saveGeneration(0, population.slice(0, warm), { scores: scores.slice(0, warm) })
   const gc = (globalThis as { gc?: () => void }).gc
   gc?.()
   gc?.()

@@ -1,18 +1,19 @@
 import { promisify } from 'node:util'
 import { constants, deflateRaw as deflateRawCb, deflateRawSync } from 'node:zlib'
 import { adler32, adler32Combine, joinRawStreams } from './deflate.js'
+import { deflateOnWorker } from './deflate-worker.js'
 import { compressionLevel, HARD_COMPRESSION_LIMIT, ObjectDatabase } from './objects.js'
 
 const deflateRaw = promisify(deflateRawCb)
 
-/** The size of a piece handed to the thread pool while the rest of the blob is still being written. */
+/** The size of a piece deflated while the rest of the blob is still being written. */
 export const PIECE_BYTES = 128 << 10
 
 /**
- * At most this many pieces are started before the content is finished: each holds zlib's state
- * (about 270 KB) until the thread pool reaches it, and the callbacks that could start more do
- * not run while the serialiser holds the main thread. A 100,000-persona population would
- * otherwise start 900 deflates at once.
+ * At most this many pieces are started before the content is finished: each is a copy for the
+ * worker (or, in the pool, holds zlib's state, about 270 KB, until a thread reaches it), and the
+ * callbacks that could start more do not run while the serialiser holds the main thread. A
+ * 100,000-persona population would otherwise start 900 deflates at once.
  */
 export const EARLY_PIECES = 8
 
@@ -27,9 +28,9 @@ interface Piece {
 const ZLIB_HEADER = Buffer.from([0x78, 0x01])
 
 /**
- * Deflates a big blob while its bytes are still being produced, so that the compression runs in
- * the thread pool, on the other core, side by side with the serialisation instead of after it
- * (issue #14, targets 1a–1c). Hand {@link BlobDeflater.progress} to the producer (`jsonBytes`),
+ * Deflates a big blob while its bytes are still being produced, so that the compression runs on
+ * the other core (the deflate worker, see deflate-worker.ts) side by side with the serialisation
+ * instead of after it (issue #14, targets 1a–1c). Hand {@link BlobDeflater.progress} to the producer (`jsonBytes`),
  * then {@link BlobDeflater.deflate} the finished bytes.
  *
  * The loose object's zlib stream is pigz's construction, as `deflateObject` makes it from two
@@ -52,7 +53,7 @@ export class BlobDeflater {
     if (final <= HARD_COMPRESSION_LIMIT || this.result !== null) return
     this.level = compressionLevel(final)
     while (final - this.started >= PIECE_BYTES && this.pieces.length < EARLY_PIECES) {
-      this.startPiece(bytes.subarray(this.started, this.started + PIECE_BYTES), false)
+      this.startPiece(bytes.subarray(this.started, this.started + PIECE_BYTES), false, true)
     }
   }
 
@@ -83,8 +84,15 @@ export class BlobDeflater {
     return joinRawStreams(ZLIB_HEADER, [head, ...raws], adler)
   }
 
-  private startPiece(bytes: Buffer, last: boolean): void {
-    const raw = deflateRaw(bytes, { level: this.level, finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH })
+  /**
+   * Early pieces go to the deflate worker, which keeps the thread pool free for the save's file
+   * calls; the rest, and anything the worker cannot take, to the pool. The rest is not copied
+   * for a worker: for 100,000 personas that would be another copy of the whole file (6b).
+   */
+  private startPiece(bytes: Buffer, last: boolean, early = false): void {
+    const options = { level: this.level, finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH }
+    const onWorker = early ? deflateOnWorker(bytes, this.level, last) : null
+    const raw = onWorker === null ? deflateRaw(bytes, options) : onWorker.catch(() => deflateRaw(bytes, options))
     // Awaited by deflate; a producer that fails midway must not leave an unhandled rejection.
     raw.catch(() => undefined)
     const adler = raw.then(() => adler32(bytes))
