@@ -31,9 +31,13 @@ let worker: Worker | null = null
 let online = false
 let nextId = 0
 let deflated = 0
+/** Workers that failed to start or died; past this many, the pool does all the work. */
+let failures = 0
+const MAX_FAILURES = 3
 const pending = new Map<number, Pending>()
 
 function stop(err: Error): void {
+  failures++
   const failed = worker
   worker = null
   online = false
@@ -73,7 +77,15 @@ function start(): void {
  * is copied, so the caller may go on writing the buffer around it.
  */
 export function deflateOnWorker(bytes: Uint8Array, level: number, last: boolean): Promise<Buffer> | null {
-  if (worker === null) start()
+  if (worker === null && failures < MAX_FAILURES) {
+    try {
+      start()
+    } catch {
+      // No thread to be had (ERR_WORKER_INIT_FAILED, a permission model): the pool does the work.
+      failures++
+      worker = null
+    }
+  }
   if (!online || worker === null) return null
   const copy = Uint8Array.prototype.slice.call(bytes).buffer
   const id = nextId++
